@@ -1,0 +1,28 @@
+import type { DataMigrator } from '../../../data/data-migrator';
+
+/** Prints a line per migration event, so long runs show where they are. */
+export function printProgress(migrator: DataMigrator, options: { verbose?: boolean } = {}): void {
+  let index = 0;
+  migrator.on('waitingForLock', ({ timeoutMs }) => {
+    console.log(`Another run holds the migration lock; waiting up to ${Math.round(timeoutMs / 1000)}s...`);
+  });
+  migrator.on('migrating', ({ id, description, dryRun }) => {
+    index += 1;
+    if (dryRun) console.log(`  ${index}. ${id}${description ? ` - ${description}` : ''}`);
+    else if (options.verbose) console.log(`  → ${id}${description ? ` - ${description}` : ''}`);
+  });
+  migrator.on('migrated', ({ id, durationMs, dryRun }) => {
+    if (!dryRun) console.log(`  ✓ ${id} (${durationMs} ms)`);
+  });
+  migrator.on('skipped', ({ id, reason }) => {
+    console.log(`  - ${id} skipped: ${reason}`);
+  });
+  migrator.on('reverting', ({ id, dryRun }) => {
+    index += 1;
+    if (dryRun) console.log(`  ${index}. ${id}`);
+    else if (options.verbose) console.log(`  ← ${id}`);
+  });
+  migrator.on('reverted', ({ id, durationMs, dryRun }) => {
+    if (!dryRun) console.log(`  ✓ rolled back ${id} (${durationMs} ms)`);
+  });
+}

@@ -1,0 +1,64 @@
+import { Command } from 'commander';
+import type { DataMigrator, RollbackResult } from '../../../data/data-migrator';
+import type { RollbackRequest } from '../../../data/plan';
+import { ConfigError } from '../../../errors';
+import { confirmOrAbort } from '../../confirm';
+import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
+import { printProgress } from './progress';
+
+interface RollbackOptions extends CommonOptions {
+  steps?: number;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+/** `om migrate-data rollback <id>` or `rollback --steps N`: undoes applied migrations. */
+export function rollbackCommand(): Command {
+  return withCommonOptions(
+    new Command('rollback')
+      .description('roll back one applied migration by id, or the last N batches with --steps')
+      .argument('[id]', 'id of the applied migration to roll back')
+      .option('--steps <n>', 'roll back the last n batches', parsePositiveInt)
+      .option('--dry-run', 'list what would be rolled back, in order, and write nothing')
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+  ).action((id: string | undefined, options: RollbackOptions) => {
+    if ((id === undefined) === (options.steps === undefined)) {
+      throw new ConfigError('Give either a migration id or --steps N, not both or neither.', {
+        hint: 'e.g. om migrate-data rollback 20240101_120000_normalize_emails, or om migrate-data rollback --steps 1',
+      });
+    }
+    const request: RollbackRequest = id !== undefined ? { id } : { steps: options.steps! };
+    return withMigrator(options, async (migrator) => {
+      await rollBack(migrator, request, options);
+    });
+  });
+}
+
+/** Plans, confirms and runs a rollback; shared with `reset`. */
+export async function rollBack(
+  migrator: DataMigrator,
+  request: RollbackRequest,
+  options: { dryRun?: boolean; yes?: boolean; verbose?: boolean },
+): Promise<RollbackResult | undefined> {
+  const planned = await migrator.planRollback(request);
+  if (planned.length === 0) {
+    console.log('No applied data migrations to roll back.');
+    return undefined;
+  }
+  const count = `${planned.length} migration${planned.length === 1 ? '' : 's'}`;
+  if (options.dryRun) {
+    console.log(`Dry run: would roll back ${count}, in this order:`);
+  } else {
+    await confirmOrAbort(`Roll back ${count} (${planned.map((m) => m.id).join(', ')})?`, options);
+    console.log(`Rolling back ${count}:`);
+  }
+  printProgress(migrator, { verbose: options.verbose });
+  const result = await migrator.rollback(request, { dryRun: options.dryRun });
+  const done = result.rolledBack.length;
+  console.log(
+    result.dryRun
+      ? `Dry run: ${done} would be rolled back. Nothing was written.`
+      : `Rolled back ${done} migration${done === 1 ? '' : 's'}.`,
+  );
+  return result;
+}

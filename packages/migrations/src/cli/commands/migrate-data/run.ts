@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { confirmOrAbort } from '../../confirm';
+import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
+import { printProgress } from './progress';
+
+interface RunOptions extends CommonOptions {
+  dryRun?: boolean;
+  limit?: number;
+  target?: string;
+  yes?: boolean;
+}
+
+/** `om migrate-data run`: applies pending migrations in order, as one batch. */
+export function runCommand(): Command {
+  return withCommonOptions(
+    new Command('run')
+      .description('run pending data migrations, dependencies first, then by id')
+      .option('--dry-run', 'list what would run, in order, and write nothing')
+      .option('--limit <n>', 'run at most n migrations', parsePositiveInt)
+      .option('--target <id>', 'run pending migrations up to and including this one')
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+  ).action((options: RunOptions) =>
+    withMigrator(options, async (migrator) => {
+      const planned = await migrator.plan({ limit: options.limit, target: options.target });
+      if (planned.length === 0) {
+        console.log('No pending data migrations.');
+        return;
+      }
+      const count = `${planned.length} migration${planned.length === 1 ? '' : 's'}`;
+      if (options.dryRun) {
+        console.log(`Dry run: would run ${count}, in this order:`);
+      } else {
+        await confirmOrAbort(`Run ${count}?`, options);
+        console.log(`Running ${count}:`);
+      }
+      printProgress(migrator, { verbose: options.verbose });
+      const result = await migrator.run({ dryRun: options.dryRun, limit: options.limit, target: options.target });
+      const done = result.applied.length;
+      if (result.dryRun) {
+        console.log(`Dry run: ${done} would run, ${result.skipped.length} would stay pending. Nothing was written.`);
+      } else if (done > 0) {
+        console.log(`Applied ${done} migration${done === 1 ? '' : 's'} (batch ${result.batch}).`);
+      } else {
+        console.log('Applied nothing.');
+      }
+      if (result.skipped.length > 0) {
+        console.log(`${result.skipped.length} left pending; see the reasons above.`);
+      }
+    }),
+  );
+}

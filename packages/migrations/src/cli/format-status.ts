@@ -1,0 +1,68 @@
+import type { DataMigrationStatus, MigrationStatusEntry } from '../data/plan';
+import type { SkippedMigration } from '../data/data-migrator';
+
+/** Renders `status` the way Redis OM Python prints it, with our flags added. Pure. */
+export function formatStatus(
+  status: DataMigrationStatus,
+  options: { detailed?: boolean; blocked?: readonly SkippedMigration[] } = {},
+): string {
+  const blocked = new Map((options.blocked ?? []).map((b) => [b.id, b.reason]));
+  const lines = [
+    'Migration Status:',
+    `  Total migrations: ${status.totalMigrations}`,
+    `  Applied: ${status.appliedCount}`,
+    `  Pending: ${status.pendingCount}`,
+  ];
+  const pending = status.migrations.filter((m) => !m.applied);
+  const applied = status.migrations.filter((m) => m.applied);
+  if (status.totalMigrations === 0 && status.missing.length === 0) {
+    lines.push('', 'No data migrations found. Create one with: om migrate-data create <name>');
+  }
+  if (pending.length > 0) {
+    lines.push('', 'Pending migrations:');
+    for (const m of pending) {
+      const reason = blocked.get(m.id);
+      lines.push(`  - ${m.id}${reason ? `  (cannot run yet: ${reason})` : ''}`);
+      if (options.detailed) lines.push(...details(m));
+    }
+  }
+  if (applied.length > 0) {
+    lines.push('', 'Applied migrations:');
+    for (const m of applied) {
+      lines.push(`  - ${m.id}${m.changedSinceApplied ? '  (CHANGED since it was applied)' : ''}`);
+      if (options.detailed) lines.push(...details(m));
+    }
+  }
+  if (status.missing.length > 0) {
+    lines.push('', 'Applied migrations whose file is gone:');
+    for (const e of status.missing) {
+      lines.push(`  - ${e.id}  (MISSING: applied ${e.appliedAt}, batch ${e.batch})`);
+    }
+  }
+  const changed = applied.filter((m) => m.changedSinceApplied);
+  if (changed.length > 0 || status.missing.length > 0) {
+    lines.push('');
+    if (changed.length > 0) {
+      lines.push(
+        `Warning: ${changed.length} applied migration file${changed.length === 1 ? ' has' : 's have'} changed since ${changed.length === 1 ? 'it' : 'they'} ran. ` +
+          'Editing an applied migration does not run it again; restore the file and write a new migration instead.',
+      );
+    }
+    if (status.missing.length > 0) {
+      lines.push(
+        `Warning: ${status.missing.length} applied migration${status.missing.length === 1 ? ' has' : 's have'} no file any more. ` +
+          'Restore the file from version control, or it cannot be rolled back.',
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function details(m: MigrationStatusEntry): string[] {
+  const lines: string[] = [];
+  if (m.description) lines.push(`      description: ${m.description}`);
+  lines.push(`      source: ${m.source}`);
+  if (m.dependencies.length > 0) lines.push(`      depends on: ${m.dependencies.join(', ')}`);
+  if (m.applied) lines.push(`      applied: ${m.appliedAt} (batch ${m.batch}, took ${m.durationMs} ms)`);
+  return lines;
+}

@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { migrateDataCommand } from './commands/migrate-data';
+import { reportError } from './report-error';
+
+/** Builds the `om` program. */
+export function buildProgram(): Command {
+  const program = new Command('om')
+    .description('Redis OM migrations for TypeScript')
+    .version(readVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(migrateDataCommand());
+  // Every command throws instead of exiting, so errors meet in one place (reportError).
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}
+
+/** Runs the `om` CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1' });
+  }
+}
+
+function readVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,63 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { DataMigrator } from '../data/data-migrator';
+import { createConsoleLogger } from '../logger';
+
+/** The options every `migrate-data` command accepts. */
+export interface CommonOptions {
+  migrationsDir?: string;
+  module?: string;
+  redisUrl?: string;
+  keyPrefix?: string;
+  lockTimeout?: number;
+  verbose?: boolean;
+}
+
+/** Adds the options every `migrate-data` command shares. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")')
+    .option('--module <path>', 'load migrations from the MIGRATIONS export of this module instead of the folder')
+    .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
+    .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
+    .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock', parseSeconds)
+    .option('--verbose', 'print more detail, and stack traces of unexpected errors');
+}
+
+/** Builds the migrator from the command's options; `close()` it when done. */
+export function migratorFrom(options: CommonOptions): DataMigrator {
+  return new DataMigrator({
+    migrationsDir: options.migrationsDir,
+    module: options.module,
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix,
+    lockTimeoutMs: options.lockTimeout === undefined ? undefined : options.lockTimeout * 1000,
+    logger: createConsoleLogger({ verbose: options.verbose }),
+  });
+}
+
+/** Parses a positive whole number, for `--limit` and `--steps`. */
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('expected a whole number of at least 1.');
+  }
+  return Number(value);
+}
+
+/** Parses a number of seconds (fractions allowed), for `--lock-timeout`. */
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError('expected a number of seconds, 0 or more.');
+  }
+  return n;
+}
+
+/** Runs `fn` with a migrator and always closes it. */
+export async function withMigrator<T>(options: CommonOptions, fn: (migrator: DataMigrator) => Promise<T>): Promise<T> {
+  const migrator = migratorFrom(options);
+  try {
+    return await fn(migrator);
+  } finally {
+    await migrator.close();
+  }
+}

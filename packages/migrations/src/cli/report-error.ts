@@ -1,0 +1,26 @@
+import { CommanderError } from 'commander';
+import { OmError, describeCause } from '../errors';
+
+/**
+ * The one place where errors become what the user reads: a message and a hint for our own
+ * errors, a short line (and the stack only with --verbose) for anything unexpected.
+ * Returns the exit code.
+ */
+export function reportError(error: unknown, options: { verbose?: boolean; write?: (text: string) => void } = {}): number {
+  const write = options.write ?? ((text: string) => process.stderr.write(text));
+  if (error instanceof CommanderError) {
+    // Commander has already printed its own message (unknown option, missing argument...).
+    return error.exitCode === 0 ? 0 : 1;
+  }
+  if (error instanceof OmError) {
+    write(`error: ${error.message}\n`);
+    if (error.hint) write(`  ${error.hint}\n`);
+    const cause = error.cause;
+    if (options.verbose && cause instanceof Error && cause.stack) write(`\n${cause.stack}\n`);
+    return 1;
+  }
+  write(`error: ${describeCause(error)}\n`);
+  if (options.verbose && error instanceof Error && error.stack) write(`\n${error.stack}\n`);
+  else write('  Run again with --verbose for details.\n');
+  return 1;
+}

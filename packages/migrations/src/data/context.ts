@@ -1,0 +1,92 @@
+import type Redis from 'ioredis';
+import type { Repository, Schema } from 'redis-om';
+import { DryRunWriteError } from '../errors';
+import type { Logger } from '../logger';
+import { readOnlyClient } from '../redis/read-only-client';
+import type { MigrationContext, RedisClient } from './migration';
+
+type NodeRedisClient = { connect(): Promise<unknown>; quit(): Promise<unknown> };
+
+const REPOSITORY_WRITES = new Set(['save', 'remove', 'expire', 'expireAt', 'createIndex', 'dropIndex']);
+
+/**
+ * Opens node-redis connections for redis-om repositories on demand (redis-om 0.4 needs a
+ * node-redis client; the engine itself speaks ioredis) and closes them when the run ends.
+ */
+export class RepositoryConnections {
+  private client?: Promise<NodeRedisClient>;
+
+  constructor(private readonly redis: RedisClient) {}
+
+  async repository(schema: Schema): Promise<Repository> {
+    // Loaded lazily: redis-om is a peer dependency, needed only by migrations that use it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Repository } = require('redis-om') as typeof import('redis-om');
+    this.client ??= this.open();
+    return new Repository(schema, (await this.client) as never);
+  }
+
+  async close(): Promise<void> {
+    if (!this.client) return;
+    const client = await this.client.catch(() => undefined);
+    this.client = undefined;
+    await client?.quit().catch(() => undefined);
+  }
+
+  private async open(): Promise<NodeRedisClient> {
+    if (!('options' in this.redis) || (this.redis as Redis).options.host === undefined) {
+      throw new Error('ctx.repository() needs a single Redis server connection.');
+    }
+    const { host, port, username, password, db } = (this.redis as Redis).options;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createClient } = require('redis') as typeof import('redis');
+    const client = createClient({
+      socket: { host, port, reconnectStrategy: false },
+      username: username || undefined,
+      password: password || undefined,
+      database: db ?? 0,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client as unknown as NodeRedisClient;
+  }
+}
+
+/** A repository whose writing methods throw: what migrations get in a dry run. */
+function readOnlyRepository(repository: Repository, who: string): Repository {
+  return new Proxy(repository, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof property === 'string' && REPOSITORY_WRITES.has(property)) {
+        return () =>
+          Promise.reject(
+            new DryRunWriteError(`${who} called repository.${property}() during a dry run; nothing was written.`, {
+              hint: 'Check ctx.dryRun before writing, and only read (and report) in a dry run.',
+            }),
+          );
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Builds the context handed to one migration. */
+export function createMigrationContext(options: {
+  redis: RedisClient;
+  logger: Logger;
+  dryRun: boolean;
+  connections: RepositoryConnections;
+  migrationId: string;
+}): MigrationContext {
+  const who = `Data migration ${options.migrationId}`;
+  const redis = options.dryRun ? readOnlyClient(options.redis, who) : options.redis;
+  return {
+    redis,
+    logger: options.logger,
+    dryRun: options.dryRun,
+    repository: async (schema: Schema) => {
+      const repository = await options.connections.repository(schema);
+      return options.dryRun ? readOnlyRepository(repository, who) : repository;
+    },
+  };
+}

@@ -1,0 +1,324 @@
+import { EventEmitter } from 'node:events';
+import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
+import { LockLostError, MigrationFailedError } from '../errors';
+import { silentLogger, type Logger } from '../logger';
+import { connectRedis } from '../redis/connect';
+import { Ledger, type LedgerEntry } from '../state/ledger';
+import { MigrationLock, type HeldLock } from '../state/lock';
+import { stateKeys } from '../state/keys';
+import { RepositoryConnections, createMigrationContext } from './context';
+import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
+import type { DataMigration, LoadedMigration, MigrationContext, RedisClient } from './migration';
+import { orderMigrations } from './order';
+import {
+  buildStatus,
+  planRollback,
+  planRun,
+  planStamp,
+  type DataMigrationStatus,
+  type RollbackRequest,
+} from './plan';
+
+/** Options of {@link DataMigrator}. Unset values come from the environment, then defaults. */
+export interface DataMigratorOptions extends SettingsInput {
+  /** An open ioredis client to use instead of connecting to `redisUrl`. Not closed by `close()`. */
+  redis?: RedisClient;
+  /** Receives what the migrator does; silent by default. */
+  logger?: Logger;
+}
+
+/** A migration that did not run, and why. */
+export interface SkippedMigration {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** What `run` did (or, in a dry run, would do). */
+export interface RunResult {
+  readonly dryRun: boolean;
+  /** Applied (or, in a dry run, would be applied), in order. */
+  readonly applied: { id: string; durationMs: number }[];
+  /** Left pending because `canRun` said no or a dependency did not run. */
+  readonly skipped: SkippedMigration[];
+  /** The batch number recorded for this run, when something was applied. */
+  readonly batch?: number;
+}
+
+/** What a rollback or reset did (or would do). */
+export interface RollbackResult {
+  readonly dryRun: boolean;
+  /** Rolled back, newest first. */
+  readonly rolledBack: { id: string; durationMs: number }[];
+}
+
+/** Events a {@link DataMigrator} emits while it works, for progress output. */
+export interface DataMigratorEvents {
+  migrating: [{ id: string; description: string; dryRun: boolean }];
+  migrated: [{ id: string; durationMs: number; dryRun: boolean }];
+  skipped: [SkippedMigration];
+  reverting: [{ id: string; dryRun: boolean }];
+  reverted: [{ id: string; durationMs: number; dryRun: boolean }];
+  waitingForLock: [{ timeoutMs: number }];
+}
+
+/**
+ * Runs data migrations: the programmatic counterpart of `om migrate-data`.
+ *
+ * @example
+ * ```ts
+ * const migrator = new DataMigrator({ migrationsDir: 'migrations' });
+ * const status = await migrator.status();
+ * console.log(`Pending: ${status.pendingMigrations}`);
+ * const result = await migrator.run({ dryRun: false });
+ * console.log(`Applied ${result.applied.length} migrations`);
+ * await migrator.close();
+ * ```
+ */
+export class DataMigrator extends EventEmitter<DataMigratorEvents> {
+  /** The merged, validated settings. */
+  readonly settings: Settings;
+  private readonly logger: Logger;
+  private readonly ownsConnection: boolean;
+  private connection?: Promise<RedisClient>;
+
+  constructor(options: DataMigratorOptions = {}) {
+    super();
+    const { redis, logger, ...settings } = options;
+    this.settings = resolveSettings(settings);
+    this.logger = logger ?? silentLogger;
+    this.ownsConnection = redis === undefined;
+    if (redis) this.connection = Promise.resolve(redis);
+  }
+
+  /** Loads, validates and orders the migrations. Touches no Redis. */
+  load(): LoadedMigration[] {
+    const { module, migrationsDir, cwd } = this.settings;
+    const loaded = module ? loadMigrationsFromModule(module, cwd) : loadMigrationsFromDir(migrationsDir, cwd);
+    return orderMigrations(loaded);
+  }
+
+  /** Which migrations are applied and which are pending. */
+  async status(): Promise<DataMigrationStatus> {
+    const ordered = this.load();
+    const { ledger } = await this.state();
+    return buildStatus(ordered, await ledger.entries());
+  }
+
+  /**
+   * Why each pending migration could not run now, from its `canRun()`, evaluated read-only.
+   * Pending migrations that can run are not listed.
+   */
+  async blockedReasons(): Promise<SkippedMigration[]> {
+    const ordered = this.load();
+    const { redis, ledger } = await this.state();
+    const applied = new Set((await ledger.entries()).map((e) => e.id));
+    const connections = new RepositoryConnections(redis);
+    try {
+      const blocked: SkippedMigration[] = [];
+      for (const m of ordered.filter((x) => !applied.has(x.id))) {
+        const reason = await this.checkCanRun(m, this.context(m, redis, connections, true));
+        if (reason !== undefined) blocked.push({ id: m.id, reason });
+      }
+      return blocked;
+    } finally {
+      await connections.close();
+    }
+  }
+
+  /** The migrations `run` would take with these options, in order. Takes no lock. */
+  async plan(options: { limit?: number; target?: string } = {}): Promise<LoadedMigration[]> {
+    const ordered = this.load();
+    const { ledger } = await this.state();
+    return planRun(ordered, await ledger.entries(), options);
+  }
+
+  /**
+   * Applies pending migrations in order under the lock, recording each in the ledger as one
+   * batch. A migration that throws is not recorded and stops the run with a
+   * {@link MigrationFailedError}; those before it stay applied.
+   */
+  async run(options: { dryRun?: boolean; limit?: number; target?: string } = {}): Promise<RunResult> {
+    const dryRun = options.dryRun ?? false;
+    const ordered = this.load();
+    const { redis, ledger, lock } = await this.state();
+    const held = dryRun ? undefined : await this.acquire(lock, 'run');
+    const connections = new RepositoryConnections(redis);
+    try {
+      const entries = await ledger.entries();
+      const planned = planRun(ordered, entries, options);
+      const batch = Math.max(0, ...entries.map((e) => e.batch)) + 1;
+      let order = Math.max(-1, ...entries.map((e) => e.order)) + 1;
+      const applied: RunResult['applied'] = [];
+      const skipped: SkippedMigration[] = [];
+      const notRun = new Set<string>();
+      for (const m of planned) {
+        const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
+        const ctx = this.context(m, redis, connections, dryRun);
+        const reason = blockedBy ? `its dependency ${blockedBy} did not run` : await this.checkCanRun(m, ctx);
+        if (reason !== undefined) {
+          notRun.add(m.id);
+          skipped.push({ id: m.id, reason });
+          this.emit('skipped', { id: m.id, reason });
+          continue;
+        }
+        this.emit('migrating', { id: m.id, description: m.description, dryRun });
+        const started = performance.now();
+        if (!dryRun || m.supportsDryRun) await this.invoke(m, 'up', ctx);
+        const durationMs = Math.round(performance.now() - started);
+        if (!dryRun) {
+          assertHeld(held!);
+          const entry: LedgerEntry = {
+            id: m.id,
+            appliedAt: new Date().toISOString(),
+            batch,
+            order: order++,
+            checksum: m.checksum,
+            durationMs,
+          };
+          await ledger.record(entry, held!.value);
+        }
+        applied.push({ id: m.id, durationMs });
+        this.emit('migrated', { id: m.id, durationMs, dryRun });
+      }
+      return { dryRun, applied, skipped, batch: applied.length > 0 && !dryRun ? batch : undefined };
+    } finally {
+      await connections.close();
+      await held?.release().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Rolls back one applied migration by id, the last `steps` batches, or everything
+   * (`{ all: true }`), newest first, each through its `down()`.
+   */
+  async rollback(request: string | RollbackRequest, options: { dryRun?: boolean } = {}): Promise<RollbackResult> {
+    const dryRun = options.dryRun ?? false;
+    const req: RollbackRequest = typeof request === 'string' ? { id: request } : request;
+    const ordered = this.load();
+    const { redis, ledger, lock } = await this.state();
+    const held = dryRun ? undefined : await this.acquire(lock, 'rollback');
+    const connections = new RepositoryConnections(redis);
+    try {
+      const plan = planRollback(ordered, await ledger.entries(), req);
+      const rolledBack: RollbackResult['rolledBack'] = [];
+      for (const m of plan) {
+        this.emit('reverting', { id: m.id, dryRun });
+        const started = performance.now();
+        if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', this.context(m, redis, connections, dryRun));
+        const durationMs = Math.round(performance.now() - started);
+        if (!dryRun) {
+          assertHeld(held!);
+          await ledger.remove(m.id, held!.value);
+        }
+        rolledBack.push({ id: m.id, durationMs });
+        this.emit('reverted', { id: m.id, durationMs, dryRun });
+      }
+      return { dryRun, rolledBack };
+    } finally {
+      await connections.close();
+      await held?.release().catch(() => undefined);
+    }
+  }
+
+  /** Rolls back every applied migration, newest first. */
+  reset(options: { dryRun?: boolean } = {}): Promise<RollbackResult> {
+    return this.rollback({ all: true }, options);
+  }
+
+  /** The migrations a rollback would undo, newest first, after checking each can be undone. */
+  async planRollback(request: string | RollbackRequest): Promise<LoadedMigration[]> {
+    const ordered = this.load();
+    const { ledger } = await this.state();
+    return planRollback(ordered, await ledger.entries(), typeof request === 'string' ? { id: request } : request);
+  }
+
+  /** Records a pending migration as applied without running it. */
+  async stamp(id: string): Promise<LedgerEntry> {
+    const ordered = this.load();
+    const { ledger, lock } = await this.state();
+    const held = await this.acquire(lock, 'stamp');
+    try {
+      const entries = await ledger.entries();
+      const m = planStamp(ordered, entries, id);
+      const entry: LedgerEntry = {
+        id: m.id,
+        appliedAt: new Date().toISOString(),
+        batch: Math.max(0, ...entries.map((e) => e.batch)) + 1,
+        order: Math.max(-1, ...entries.map((e) => e.order)) + 1,
+        checksum: m.checksum,
+        durationMs: 0,
+      };
+      await ledger.record(entry, held.value);
+      return entry;
+    } finally {
+      await held.release().catch(() => undefined);
+    }
+  }
+
+  /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection || !this.ownsConnection) return;
+    const redis = await connection.catch(() => undefined);
+    await redis?.quit().catch(() => undefined);
+  }
+
+  private async state() {
+    this.connection ??= connectRedis(this.settings.redisUrl);
+    let redis: RedisClient;
+    try {
+      redis = await this.connection;
+    } catch (error) {
+      this.connection = undefined;
+      throw error;
+    }
+    const keys = stateKeys(this.settings.keyPrefix);
+    return { redis, ledger: new Ledger(redis, keys.dataLedger, keys.lock), lock: new MigrationLock(redis, keys.lock) };
+  }
+
+  private async acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
+    const holder = await lock.holder();
+    if (holder) this.emit('waitingForLock', { timeoutMs: this.settings.lockTimeoutMs });
+    return lock.acquire({
+      timeoutMs: this.settings.lockTimeoutMs,
+      leaseMs: this.settings.lockLeaseMs,
+      command: `om migrate-data ${command}`,
+    });
+  }
+
+  private context(m: LoadedMigration, redis: RedisClient, connections: RepositoryConnections, dryRun: boolean): MigrationContext {
+    return createMigrationContext({ redis, logger: this.logger, dryRun, connections, migrationId: m.id });
+  }
+
+  /** Undefined when the migration may run, else the reason it may not. */
+  private async checkCanRun(m: LoadedMigration, ctx: MigrationContext): Promise<string | undefined> {
+    if (typeof m.migration.canRun !== 'function') return undefined;
+    const result = await this.invoke(m, 'canRun', ctx);
+    if (result === true || result === undefined) return undefined;
+    if (result === false) return 'canRun() returned false';
+    if (typeof result === 'object' && result !== null && 'ok' in result) {
+      const { ok, reason } = result as { ok: unknown; reason?: unknown };
+      if (ok) return undefined;
+      return typeof reason === 'string' && reason !== '' ? reason : 'canRun() returned ok: false';
+    }
+    return undefined;
+  }
+
+  private async invoke(m: LoadedMigration, phase: 'up' | 'down' | 'canRun', ctx: MigrationContext): Promise<unknown> {
+    const fn = (m.migration as DataMigration)[phase];
+    try {
+      return await (fn as (ctx: MigrationContext) => unknown).call(m.migration, ctx);
+    } catch (cause) {
+      throw new MigrationFailedError(m.id, phase, cause);
+    }
+  }
+}
+
+function assertHeld(held: HeldLock): void {
+  if (held.lost) {
+    throw new LockLostError('The migration lock was lost while this run held it (the lease expired); stopping.', {
+      hint: 'Another process may be running migrations now. Check `om migrate-data status` before running again.',
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * @om/migrations: schema and data migrations for redis-om.
+ *
+ * The programmatic API; the `om` CLI and the Nx plugin run the same engine.
+ */
+export { DataMigrator } from './data/data-migrator';
+export type {
+  DataMigratorOptions,
+  DataMigratorEvents,
+  RunResult,
+  RollbackResult,
+  SkippedMigration,
+} from './data/data-migrator';
+export { BaseMigration, defineMigration } from './data/migration';
+export type {
+  CanRunResult,
+  DataMigration,
+  LoadedMigration,
+  MigrationContext,
+  RedisClient,
+} from './data/migration';
+export type { DataMigrationStatus, MigrationStatusEntry, RollbackRequest } from './data/plan';
+export type { LedgerEntry } from './state/ledger';
+export { createDataMigrationFile, renderDataMigration } from './data/create-migration-file';
+export type { CreatedMigration } from './data/create-migration-file';
+export { validateMigrationName, migrationIdFor, MIGRATION_FILE_PATTERN } from './data/migration-name';
+export { loadMigrationsFromDir, loadMigrationsFromModule, DATA_MIGRATIONS_FOLDER } from './data/load-migrations';
+export { resolveSettings, DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL } from './config/settings';
+export type { Settings, SettingsInput } from './config/settings';
+export { DEFAULT_KEY_PREFIX } from './state/keys';
+export { redactRedisUrl } from './config/redis-url';
+export { connectRedis } from './redis/connect';
+export type { Logger } from './logger';
+export { createConsoleLogger, silentLogger } from './logger';
+export * from './errors';

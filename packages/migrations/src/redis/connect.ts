@@ -1,0 +1,77 @@
+import Redis from 'ioredis';
+import { databaseIndexOf, redactRedisUrl } from '../config/redis-url';
+import { RedisConnectionError, describeCause } from '../errors';
+
+/** How long to wait for the first connection before giving up. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens an ioredis connection and proves it works with a PING, so that a wrong host, password
+ * or database index is reported once, clearly, before any migration runs.
+ */
+export async function connectRedis(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Redis> {
+  const shown = redactRedisUrl(url);
+  const db = databaseIndexOf(url);
+  if (!Number.isInteger(db) || db < 0) {
+    throw new RedisConnectionError(`Invalid database index in Redis URL ${shown}.`, {
+      hint: 'The path of a Redis URL is a database number, e.g. redis://localhost:6379/0.',
+    });
+  }
+  let client: Redis;
+  try {
+    client = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      // Fail the first connection at once instead of retrying forever; retries are switched on
+      // once the server has answered (see below).
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 1,
+    });
+  } catch (cause) {
+    throw new RedisConnectionError(`Invalid Redis URL ${shown}: ${describeCause(cause)}`, {
+      hint: 'Use the form redis://[[user]:password@]host[:port][/db], e.g. redis://localhost:6379.',
+    });
+  }
+  let lastError: unknown;
+  // ioredis reports handshake failures (AUTH, SELECT) as events as well as rejections.
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+    // ioredis reports a failed SELECT only as an event and then serves database 0: check.
+    if (lastError !== undefined) throw lastError;
+    if (db !== 0) await client.select(db);
+  } catch (cause) {
+    client.disconnect();
+    throw classifyConnectionError(lastError ?? cause, shown, db);
+  }
+  client.options.retryStrategy = (times: number) => (times > 20 ? null : Math.min(times * 100, 2_000));
+  client.options.maxRetriesPerRequest = 20;
+  return client;
+}
+
+function classifyConnectionError(cause: unknown, shownUrl: string, db: number): RedisConnectionError {
+  const text = describeCause(cause);
+  const code = (cause as { code?: string } | undefined)?.code;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(text)) {
+    return new RedisConnectionError(`Redis at ${shownUrl} rejected the username or password (${text.trim()}).`, {
+      hint: 'Check the credentials in REDIS_OM_URL (redis://user:password@host:port).',
+    });
+  }
+  if (/NOAUTH/i.test(text)) {
+    return new RedisConnectionError(`Redis at ${shownUrl} requires a password and none was given.`, {
+      hint: 'Put the password in REDIS_OM_URL: redis://:password@host:port (or redis://user:password@host:port).',
+    });
+  }
+  if (/DB index is out of range|invalid DB index/i.test(text)) {
+    return new RedisConnectionError(`Redis at ${shownUrl} has no database ${db}.`, {
+      hint: 'Use a database index the server has (see its `databases` setting), usually 0.',
+    });
+  }
+  const reason = code ?? text;
+  return new RedisConnectionError(`Cannot connect to Redis at ${shownUrl} (${reason}).`, {
+    hint: 'Check that the server is running and that REDIS_OM_URL (or --redis-url) points at it.',
+  });
+}
