@@ -87,11 +87,19 @@ function requireMigrationModule(file: string, shown: string, cwd?: string): unkn
     delete require.cache[resolved];
     return require(resolved);
   } catch (cause) {
-    const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && describeCause(cause).includes(file);
+    const missing = /Cannot find module '([^']+)'/.exec(describeCause(cause))?.[1];
+    const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && missing === file;
     throw new MigrationLoadError(
       shown,
-      notFound ? `Cannot find migration module ${shown}.` : `Cannot load ${shown}: ${firstLines(describeCause(cause))}`,
-      { cause, hint: notFound ? 'Check the path given to --module.' : 'Fix the file and run the command again.' },
+      notFound ? `Cannot find migration module ${shown}.` : `Cannot load ${shown}: ${missing !== undefined ? `Cannot find module '${missing}'` : firstLines(describeCause(cause))}`,
+      {
+        cause,
+        hint: notFound
+          ? 'Check the path given to --module.'
+          : missing !== undefined
+            ? `Install ${missing} where the migration can resolve it, or fix the import.`
+            : 'Fix the file and run the command again.',
+      },
     );
   }
 }

@@ -1,0 +1,71 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
+
+/** A throwaway redis-server on a free loopback port, for one test suite. */
+export interface TestRedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` (with the password when one was set). */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** True when a `redis-server` binary is on the PATH. */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Starts `redis-server` with no persistence on a free port and waits until it answers.
+ * `extraArgs` are passed through (e.g. `['--requirepass', 'secret']`).
+ */
+export async function startRedisServer(options: { password?: string; extraArgs?: string[] } = {}): Promise<TestRedisServer> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
+  if (options.password) args.push('--requirepass', options.password);
+  args.push(...(options.extraArgs ?? []));
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = options.password ? `redis://:${options.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
+  await waitForPing(url, child);
+  return {
+    port,
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function waitForPing(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} before answering`);
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return;
+    } catch {
+      client.disconnect();
+      if (Date.now() > deadline) throw new Error('redis-server did not answer within 10s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
