@@ -169,6 +169,8 @@ function toLoaded(migration: DataMigration, shown: string, checksum: string, def
     });
   }
   const { id, description, dependencies, supportsDryRun } = parsed.data;
+  // A migration that left its id to the file name sees that id as this.id too.
+  if (migration.id !== id) Object.defineProperty(migration, 'id', { value: id, enumerable: true });
   return { id, description, dependencies, supportsDryRun, source: shown, checksum, migration };
 }
 

@@ -1,0 +1,48 @@
+import { buildStatus } from '../data/plan';
+import type { LoadedMigration } from '../data/migration';
+import { formatStatus } from './format-status';
+
+const loaded = (id: string, checksum = 'x'): LoadedMigration => ({
+  id,
+  description: `about ${id}`,
+  dependencies: [],
+  supportsDryRun: false,
+  source: `m/${id}.ts`,
+  checksum,
+  migration: { id, up: () => undefined },
+});
+
+describe('formatStatus', () => {
+  it('prints the seed format', () => {
+    const status = buildStatus([loaded('001_a'), loaded('002_b')], [
+      { id: '001_a', batch: 1, order: 0, checksum: 'x', appliedAt: '2024-01-01T00:00:00.000Z', durationMs: 3 },
+    ]);
+    expect(formatStatus(status)).toBe(
+      [
+        'Migration Status:',
+        '  Total migrations: 2',
+        '  Applied: 1',
+        '  Pending: 1',
+        '',
+        'Pending migrations:',
+        '  - 002_b',
+        '',
+        'Applied migrations:',
+        '  - 001_a',
+      ].join('\n'),
+    );
+  });
+
+  it('flags changed and missing migrations and shows why a pending one cannot run', () => {
+    const status = buildStatus([loaded('001_a', 'new'), loaded('002_b')], [
+      { id: '001_a', batch: 1, order: 0, checksum: 'old', appliedAt: '2024-01-01T00:00:00.000Z', durationMs: 3 },
+      { id: '000_gone', batch: 1, order: 1, checksum: 'x', appliedAt: '2024-01-01T00:00:00.000Z', durationMs: 3 },
+    ]);
+    const text = formatStatus(status, { detailed: true, blocked: [{ id: '002_b', reason: 'users not seeded' }] });
+    expect(text).toContain('  - 001_a  (CHANGED since it was applied)');
+    expect(text).toContain('  - 000_gone  (MISSING: applied 2024-01-01T00:00:00.000Z, batch 1)');
+    expect(text).toContain('  - 002_b  (cannot run yet: users not seeded)');
+    expect(text).toContain('      applied: 2024-01-01T00:00:00.000Z (batch 1, took 3 ms)');
+    expect(text).toContain('Warning: 1 applied migration file has changed since it ran.');
+  });
+});

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The built `om` bin (the root `npm test` builds before it tests). */
+export const OM_BIN = resolve(__dirname, '../../bin/om.js');
+
+/** Scratch space inside the repo, so migration files resolve `@om/migrations` like a user's do. */
+const SCRATCH = resolve(__dirname, '../../../../tmp/tests');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `om <args>` as a real process, with no TTY (as in CI). */
+export function runOm(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [OM_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, REDIS_OM_URL: undefined, REDIS_OM_MIGRATIONS_DIR: undefined, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** A temporary project folder with the given files (paths relative to it). */
+export function makeProject(files: Record<string, string> = {}): { dir: string; write(path: string, content: string): string; remove(): void } {
+  mkdirSync(SCRATCH, { recursive: true });
+  const dir = mkdtempSync(join(SCRATCH, 'project-'));
+  const write = (path: string, content: string) => {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return file;
+  };
+  for (const [path, content] of Object.entries(files)) write(path, content);
+  return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Source of a data migration that records its calls in Redis, so tests can see what ran:
+ * `up` does RPUSH calls "up:<id>", `down` RPUSH calls "down:<id>".
+ */
+export function recordingMigration(
+  id: string,
+  options: { deps?: string[]; down?: boolean; canRun?: string; up?: string; extra?: string } = {},
+): string {
+  return `export default {
+  id: ${JSON.stringify(id)},
+  description: ${JSON.stringify(`test migration ${id}`)},
+  dependencies: ${JSON.stringify(options.deps ?? [])},
+  ${options.extra ?? ''}
+  async up(ctx: any) {
+    ${options.up ?? ''}
+    await ctx.redis.rpush('calls', 'up:${id}');
+  },
+  ${options.down === false ? '' : `async down(ctx: any) { await ctx.redis.rpush('calls', 'down:${id}'); },`}
+  ${options.canRun ? `async canRun(ctx: any) { ${options.canRun} },` : ''}
+};
+`;
+}
