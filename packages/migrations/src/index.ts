@@ -33,3 +33,5 @@ export { connectRedis } from './redis/connect';
 export type { Logger } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 export * from './errors';
+/** The zod this package validates with, so that tools built on it (the Nx plugin) share one copy. */
+export { z } from 'zod';
