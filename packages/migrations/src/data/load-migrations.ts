@@ -155,7 +155,7 @@ function toLoaded(migration: DataMigration, shown: string, checksum: string, def
   const raw = {
     id: migration.id || defaultId,
     description: migration.description,
-    dependencies: migration.dependencies === undefined ? undefined : [...migration.dependencies],
+    dependencies: migration.dependencies,
     supportsDryRun: migration.supportsDryRun,
     up: migration.up,
     down: migration.down,

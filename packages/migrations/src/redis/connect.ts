@@ -26,6 +26,8 @@ export async function connectRedis(url: string, options: { connectTimeoutMs?: nu
       // once the server has answered (see below).
       retryStrategy: () => null,
       maxRetriesPerRequest: 1,
+      // A failed connection otherwise keeps the process alive for 2 s before exiting.
+      disconnectTimeout: 100,
     });
   } catch (cause) {
     throw new RedisConnectionError(`Invalid Redis URL ${shown}: ${describeCause(cause)}`, {
