@@ -9,6 +9,7 @@ export interface CommonOptions {
   redisUrl?: string;
   keyPrefix?: string;
   lockTimeout?: number;
+  lockLease?: number;
   verbose?: boolean;
 }
 
@@ -19,7 +20,8 @@ export function withCommonOptions(command: Command): Command {
     .option('--module <path>', 'load migrations from the MIGRATIONS export of this module instead of the folder')
     .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
     .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
-    .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock', parseSeconds)
+    .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
+    .option('--lock-lease <seconds>', 'lease of the lock, renewed while running: how long a killed run blocks others (default 30)', parseSeconds)
     .option('--verbose', 'print more detail, and stack traces of unexpected errors');
 }
 
@@ -30,7 +32,8 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     module: options.module,
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix,
-    lockTimeoutMs: options.lockTimeout === undefined ? undefined : options.lockTimeout * 1000,
+    lockTimeoutMs: options.lockTimeout === undefined ? undefined : Math.round(options.lockTimeout * 1000),
+    lockLeaseMs: options.lockLease === undefined ? undefined : Math.round(options.lockLease * 1000),
     logger: createConsoleLogger({ verbose: options.verbose }),
   });
 }

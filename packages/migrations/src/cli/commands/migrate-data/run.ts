@@ -40,8 +40,8 @@ export function runCommand(): Command {
         console.log(`Dry run: ${done} would run, ${result.skipped.length} would stay pending. Nothing was written.`);
       } else if (done > 0) {
         console.log(`Applied ${done} migration${done === 1 ? '' : 's'} (batch ${result.batch}).`);
-      } else {
-        console.log('Applied nothing.');
+      } else if (result.skipped.length === 0) {
+        console.log('Applied nothing: another run applied the pending migrations while this one waited for the lock.');
       }
       if (result.skipped.length > 0) {
         console.log(`${result.skipped.length} left pending; see the reasons above.`);
