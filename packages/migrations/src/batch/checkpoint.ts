@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { RedisClient } from '../data/migration';
+import { stateKeys } from '../state/keys';
+import type { FailureRecord } from './types';
+
+const countersSchema = z.object({
+  keys: z.number(),
+  keysChanged: z.number(),
+  converted: z.number(),
+  unchanged: z.number(),
+  missing: z.number(),
+  failed: z.number(),
+  defaulted: z.number(),
+  conflicts: z.number(),
+  batches: z.number(),
+});
+
+const checkpointSchema = z.object({
+  version: z.literal(1),
+  name: z.string(),
+  match: z.string(),
+  type: z.enum(['hash', 'json']),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  /** One SCAN cursor per master (one entry on a single server), as decimal text. */
+  nodes: z.array(z.object({ node: z.string(), cursor: z.string(), done: z.boolean() })),
+  counters: countersSchema,
+  lastError: z
+    .object({ key: z.string(), field: z.string(), value: z.string(), reason: z.string(), at: z.string() })
+    .optional(),
+  done: z.boolean(),
+});
+
+/**
+ * Where a scan is: a cursor per master, the counters and the last failure. Its size does not
+ * grow with the number of keys (Redis OM Python's progress state grows with every key).
+ */
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+/** Cuts a value for logs and the checkpoint, so neither grows with the data. */
+export function clip(text: string, max = 200): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…(${text.length} chars)`;
+}
+
+/** Builds a failure record with a clipped value. */
+export function failureRecord(key: string, field: string, value: string, reason: string): FailureRecord {
+  return { key, field, value: clip(value), reason: clip(reason), at: new Date().toISOString() };
+}
+
+/**
+ * The checkpoints of batched scans: one HASH under the engine's prefix, field = scan name,
+ * value = JSON {@link Checkpoint}. Saved after every batch, so a killed run loses at most one
+ * batch of bookkeeping (and redoes it harmlessly: the transforms are idempotent).
+ */
+export class CheckpointStore {
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    keyPrefix: string,
+  ) {
+    this.key = stateKeys(keyPrefix).dataProgress;
+  }
+
+  async get(name: string): Promise<Checkpoint | undefined> {
+    return parse(await this.redis.hget(this.key, name));
+  }
+
+  /** Every saved checkpoint; unreadable ones (edited by hand) are left out. */
+  async list(): Promise<Checkpoint[]> {
+    const all = await this.redis.hgetall(this.key);
+    return Object.values(all)
+      .map(parse)
+      .filter((c): c is Checkpoint => c !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async save(checkpoint: Checkpoint): Promise<void> {
+    await this.redis.hset(this.key, checkpoint.name, JSON.stringify(checkpoint));
+  }
+
+  /** Removes one checkpoint, or those whose name starts with `prefix`, or all. Returns how many. */
+  async clear(selector: { name: string } | { prefix: string } | 'all'): Promise<number> {
+    if (selector === 'all') {
+      const count = await this.redis.hlen(this.key);
+      await this.redis.del(this.key);
+      return count;
+    }
+    if ('name' in selector) return this.redis.hdel(this.key, selector.name);
+    const names = (await this.redis.hkeys(this.key)).filter((n) => n.startsWith(selector.prefix));
+    return names.length === 0 ? 0 : this.redis.hdel(this.key, ...names);
+  }
+}
+
+function parse(raw: string | null): Checkpoint | undefined {
+  if (raw === null) return undefined;
+  try {
+    const parsed = checkpointSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+

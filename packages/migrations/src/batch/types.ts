@@ -1,0 +1,150 @@
+import type { Logger } from '../logger';
+
+/**
+ * What to do with a value the transform cannot handle:
+ * - `fail`: stop at the first one; nothing of the current batch is written, the checkpoint stays
+ *   at the batch before, so a rerun (after fixing the data) resumes there;
+ * - `skip`: leave the value as it is; logged at debug level only (`--verbose`);
+ * - `log_and_skip`: leave it and log a warning with key, field and value;
+ * - `default`: write the default value instead (for dates: epoch 0) and log a warning.
+ */
+export type FailureMode = 'skip' | 'fail' | 'default' | 'log_and_skip';
+
+/** Every failure mode, in the order the CLI lists them. */
+export const FAILURE_MODES: readonly FailureMode[] = ['skip', 'fail', 'default', 'log_and_skip'];
+
+/** A JSON value as RedisJSON stores it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Where a value is: its key and its field (a HASH field, or a JSONPath in a JSON document). */
+export interface ValueLocation {
+  readonly key: string;
+  readonly field: string;
+}
+
+/**
+ * Turns one stored value into the value to write: return `undefined` to leave it as it is,
+ * throw (any error; its message is the reason) when the value cannot be handled.
+ */
+export type FieldTransform<V> = (value: V, at: ValueLocation) => V | undefined;
+
+/** The tuning knobs of a scan, with the CLI's `run` options as their source. */
+export interface BatchOptions {
+  /** SCAN COUNT and the number of keys read and written per pipeline. Default 1000. */
+  readonly batchSize?: number;
+  /** Default `fail`. */
+  readonly failureMode?: FailureMode;
+  /** Failures tolerated before the run stops (the next one stops it). Default: unlimited. */
+  readonly maxErrors?: number;
+}
+
+interface ScanTransformBase extends BatchOptions {
+  /**
+   * Names the checkpoint, so an interrupted scan resumes where it stopped. Use a stable name
+   * (the migration id, plus the model when one migration scans several).
+   */
+  readonly name: string;
+  /** SCAN MATCH pattern, e.g. `Person:*`. */
+  readonly match: string;
+  /** Read and report only; write nothing, save no checkpoint. */
+  readonly dryRun?: boolean;
+  /** Resume from a saved checkpoint (default true); false starts over and replaces it. */
+  readonly resume?: boolean;
+  /**
+   * Keep the checkpoint (marked done) after a complete scan, so a rerun skips it. For
+   * migrations that scan several times and clear their checkpoints once all are done.
+   * Default false: a complete scan removes its checkpoint.
+   */
+  readonly keepCheckpoint?: boolean;
+  /** Called after every batch, for progress output. */
+  readonly onBatch?: (progress: BatchProgress) => void;
+}
+
+/** A scan over HASH keys, transforming some of their fields. */
+export interface HashScanTransform extends ScanTransformBase {
+  readonly type: 'hash';
+  /** The HASH fields to read (HMGET) and transform. */
+  readonly fields: readonly string[];
+  readonly transform: FieldTransform<string>;
+  /** Written instead of a value that failed, in failure mode `default`. */
+  readonly defaultValue?: string;
+}
+
+/** A scan over RedisJSON documents, transforming the single value at each JSONPath. */
+export interface JsonScanTransform extends ScanTransformBase {
+  readonly type: 'json';
+  /** JSONPaths (`$.createdAt`, `$["address"]["since"]`), each expected to match at most one value. */
+  readonly paths: readonly string[];
+  readonly transform: FieldTransform<JsonValue>;
+  /** Written instead of a value that failed, in failure mode `default`. */
+  readonly defaultValue?: JsonValue;
+}
+
+/** What {@link scanTransform} does: a HASH or a JSON scan. */
+export type ScanTransformSpec = HashScanTransform | JsonScanTransform;
+
+/** Running totals of a scan; constant size, saved in the checkpoint. */
+export interface BatchCounters {
+  /** Keys SCAN returned (a key may come twice: SCAN guarantees at least once). */
+  keys: number;
+  /** Keys where at least one value was written. */
+  keysChanged: number;
+  /** Values written with their transformed value. */
+  converted: number;
+  /** Values the transform left as they were (already converted). */
+  unchanged: number;
+  /** Fields or paths absent from the key (or null). */
+  missing: number;
+  /** Values the transform could not handle. */
+  failed: number;
+  /** Failed values replaced by the default (failure mode `default`). */
+  defaulted: number;
+  /** Values not written because an app changed them between our read and our write. */
+  conflicts: number;
+  batches: number;
+}
+
+/** The last failure, as the checkpoint and `progress` show it. */
+export interface FailureRecord {
+  readonly key: string;
+  readonly field: string;
+  /** The value, cut to 200 characters. */
+  readonly value: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** Progress after a batch. */
+export interface BatchProgress {
+  readonly name: string;
+  readonly counters: Readonly<BatchCounters>;
+  /** Estimated share of the keyspace scanned, 0 to 1 (from the SCAN cursors). */
+  readonly fraction: number;
+  /** Keys per second since this run (not the resumed one) started. */
+  readonly keysPerSecond: number;
+  readonly elapsedMs: number;
+}
+
+/** What a complete scan did. */
+export interface ScanTransformResult {
+  readonly name: string;
+  readonly counters: Readonly<BatchCounters>;
+  /** True when it continued from a checkpoint. */
+  readonly resumed: boolean;
+  /** True when a done checkpoint said there was nothing left to do. */
+  readonly alreadyDone: boolean;
+  readonly durationMs: number;
+  readonly dryRun: boolean;
+}
+
+/** What the helper needs besides the spec: where to log, where to keep checkpoints. */
+export interface ScanEnvironment {
+  readonly logger: Logger;
+  /** The engine's key prefix (default `om:migrations:`); the checkpoint lives under it. */
+  readonly keyPrefix: string;
+}
+
+/** Zeroed counters. */
+export function emptyCounters(): BatchCounters {
+  return { keys: 0, keysChanged: 0, converted: 0, unchanged: 0, missing: 0, failed: 0, defaulted: 0, conflicts: 0, batches: 0 };
+}

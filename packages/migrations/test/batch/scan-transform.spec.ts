@@ -1,0 +1,254 @@
+import Redis from 'ioredis';
+import { BatchStoppedError, CheckpointStore, scanTransform, type HashScanTransform } from '../../src/batch';
+import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { captureLogger } from './capture-logger';
+
+const PREFIX = 'om:migrations:';
+
+/** Upper-cases values; throws on values starting with "bad"; leaves upper-case values alone. */
+function upper(value: string): string | undefined {
+  if (value.startsWith('bad')) throw new Error('bad value');
+  return value === value.toUpperCase() ? undefined : value.toUpperCase();
+}
+
+describe('scanTransform on a real redis-server', () => {
+  let server: TestRedisServer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    redis = new Redis(server.url);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await server.stop();
+  });
+  beforeEach(async () => {
+    await redis.flushall();
+  });
+
+  async function seed(count: number, value: (i: number) => string, prefix = 'Item'): Promise<void> {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < count; i += 1) pipeline.hset(`${prefix}:${i}`, 'a', value(i), 'other', `o${i}`);
+    await pipeline.exec();
+  }
+
+  function spec(overrides: Partial<HashScanTransform> = {}): HashScanTransform {
+    return { name: 'upper', match: 'Item:*', type: 'hash', fields: ['a', 'b'], transform: upper, ...overrides };
+  }
+
+  it('transforms the fields of every matching HASH, leaves the rest, and a rerun changes nothing', async () => {
+    await seed(250, (i) => (i % 5 === 0 ? 'DONE' : `v${i}`));
+    await redis.set('Item:string', 'not a hash');
+    await redis.hset('Other:1', 'a', 'lower');
+    const logger = captureLogger();
+    const result = await scanTransform(redis, spec({ batchSize: 50 }), { logger, keyPrefix: PREFIX });
+    expect(result.counters).toMatchObject({ keys: 250, keysChanged: 200, converted: 200, unchanged: 50, missing: 250, failed: 0 });
+    expect(await redis.hget('Item:1', 'a')).toBe('V1');
+    expect(await redis.hget('Item:1', 'other')).toBe('o1');
+    expect(await redis.get('Item:string')).toBe('not a hash');
+    expect(await redis.hget('Other:1', 'a')).toBe('lower');
+    expect(await redis.exists('Item:1')).toBe(1);
+    expect(await redis.hexists('Item:1', 'b')).toBe(0);
+    expect(await new CheckpointStore(redis, PREFIX).get('upper')).toBeUndefined();
+
+    const again = await scanTransform(redis, spec({ batchSize: 50 }), { logger, keyPrefix: PREFIX });
+    expect(again.counters).toMatchObject({ keys: 250, converted: 0, unchanged: 250 });
+  });
+
+  it('--batch-size: sets SCAN COUNT, so smaller batches mean more of them', async () => {
+    await seed(400, (i) => `v${i}`);
+    const small: number[] = [];
+    const large: number[] = [];
+    await scanTransform(redis, spec({ batchSize: 20, dryRun: true, onBatch: (p) => small.push(p.counters.batches) }), { logger: captureLogger(), keyPrefix: PREFIX });
+    await scanTransform(redis, spec({ batchSize: 400, dryRun: true, onBatch: (p) => large.push(p.counters.batches) }), { logger: captureLogger(), keyPrefix: PREFIX });
+    expect(small.length).toBeGreaterThanOrEqual(15);
+    expect(large.length).toBeLessThanOrEqual(3);
+  });
+
+  describe('failure modes', () => {
+    beforeEach(async () => {
+      await seed(30, (i) => (i % 10 === 3 ? `bad${i}` : `v${i}`));
+    });
+
+    it('fail (the default): stops at the first failure, writes nothing of that batch, logs key, field and value', async () => {
+      const logger = captureLogger();
+      const error = await scanTransform(redis, spec({ batchSize: 1000 }), { logger, keyPrefix: PREFIX }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BatchStoppedError);
+      expect((error as Error).message).toMatch(/Item:\d+ field a = "bad\d+": bad value/);
+      expect(logger.at('error').join('\n')).toMatch(/upper: Item:\d+ field a: cannot convert "bad\d+": bad value/);
+      expect(await redis.hget('Item:0', 'a')).toBe('v0');
+      const checkpoint = await new CheckpointStore(redis, PREFIX).get('upper');
+      expect(checkpoint?.lastError).toMatchObject({ field: 'a', reason: 'bad value' });
+      expect(checkpoint?.nodes[0]?.cursor).toBe('0');
+    });
+
+    it('skip: leaves failures as they are, logged at debug level only', async () => {
+      const logger = captureLogger();
+      const result = await scanTransform(redis, spec({ failureMode: 'skip' }), { logger, keyPrefix: PREFIX });
+      expect(result.counters).toMatchObject({ converted: 27, failed: 3, defaulted: 0 });
+      expect(await redis.hget('Item:3', 'a')).toBe('bad3');
+      expect(await redis.hget('Item:4', 'a')).toBe('V4');
+      expect(logger.at('warn')).toEqual([]);
+      expect(logger.at('debug').filter((l) => /cannot convert "bad\d+"/.test(l))).toHaveLength(3);
+    });
+
+    it('log_and_skip: leaves failures and warns with key, field and value', async () => {
+      const logger = captureLogger();
+      const result = await scanTransform(redis, spec({ failureMode: 'log_and_skip' }), { logger, keyPrefix: PREFIX });
+      expect(result.counters).toMatchObject({ converted: 27, failed: 3 });
+      expect(await redis.hget('Item:13', 'a')).toBe('bad13');
+      expect(logger.at('warn').sort()).toEqual(
+        ['Item:13', 'Item:23', 'Item:3'].map((k) => `upper: ${k} field a: cannot convert "bad${k.slice(5)}": bad value; left as it is`),
+      );
+    });
+
+    it('default: writes the default value instead, and warns', async () => {
+      const logger = captureLogger();
+      const result = await scanTransform(redis, spec({ failureMode: 'default', defaultValue: 'DEFAULT' }), { logger, keyPrefix: PREFIX });
+      expect(result.counters).toMatchObject({ converted: 27, failed: 3, defaulted: 3 });
+      expect(await redis.hget('Item:23', 'a')).toBe('DEFAULT');
+      expect(logger.at('warn')).toHaveLength(3);
+      expect(logger.at('warn')[0]).toMatch(/wrote the default DEFAULT/);
+    });
+
+    it('--max-errors: tolerates that many failures and stops at the next', async () => {
+      const tolerated = await scanTransform(redis, spec({ failureMode: 'log_and_skip', maxErrors: 3 }), { logger: captureLogger(), keyPrefix: PREFIX });
+      expect(tolerated.counters.failed).toBe(3);
+      await redis.flushall();
+      await seed(30, (i) => (i % 10 === 3 ? `bad${i}` : `v${i}`));
+      const error = await scanTransform(redis, spec({ failureMode: 'log_and_skip', maxErrors: 2 }), { logger: captureLogger(), keyPrefix: PREFIX }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BatchStoppedError);
+      expect((error as Error).message).toMatch(/more than 2 failures/);
+      // The failing batch (all 30 keys) was not written.
+      expect(await redis.hget('Item:4', 'a')).toBe('v4');
+    });
+  });
+
+  it('never clobbers a value an app changed between the read and the write', async () => {
+    await seed(10, (i) => `v${i}`);
+    const app = new Redis(server.url);
+    try {
+      let once = true;
+      const result = await scanTransform(
+        redis,
+        spec({
+          transform: (value, at) => {
+            if (once && at.key === 'Item:5') {
+              once = false;
+              // The app writes while the batch is in flight (after our read, before our write).
+              void app.hset('Item:5', 'a', 'APP WROTE THIS');
+            }
+            return upper(value);
+          },
+        }),
+        { logger: captureLogger(), keyPrefix: PREFIX },
+      );
+      await app.ping();
+      expect(await redis.hget('Item:5', 'a')).toBe('APP WROTE THIS');
+      expect(result.counters).toMatchObject({ converted: 9, conflicts: 1 });
+      // A key deleted meanwhile is not recreated.
+    } finally {
+      app.disconnect();
+    }
+  });
+
+  it('does not recreate a key deleted between the read and the write', async () => {
+    await seed(3, (i) => `v${i}`);
+    const app = new Redis(server.url);
+    try {
+      const result = await scanTransform(
+        redis,
+        spec({
+          transform: (value, at) => {
+            if (at.key === 'Item:1') void app.del('Item:1');
+            return upper(value);
+          },
+        }),
+        { logger: captureLogger(), keyPrefix: PREFIX },
+      );
+      await app.ping();
+      expect(await redis.exists('Item:1')).toBe(0);
+      expect(result.counters.conflicts).toBe(1);
+    } finally {
+      app.disconnect();
+    }
+  });
+
+  it('dry run: reports what it would do and writes nothing, not even a checkpoint', async () => {
+    await seed(20, (i) => `v${i}`);
+    const result = await scanTransform(redis, spec({ dryRun: true, batchSize: 5 }), { logger: captureLogger(), keyPrefix: PREFIX });
+    expect(result.counters.converted).toBe(20);
+    expect(await redis.hget('Item:1', 'a')).toBe('v1');
+    expect(await redis.exists(`${PREFIX}data:progress`)).toBe(0);
+  });
+
+  it('saves a constant-size checkpoint every batch and resumes from it', async () => {
+    await seed(3000, (i) => `v${i}`);
+    const store = new CheckpointStore(redis, PREFIX);
+    const sizes: number[] = [];
+    const stop = new Error('simulated crash');
+    const crashed = await scanTransform(
+      redis,
+      spec({
+        batchSize: 100,
+        onBatch: (p) => {
+          sizes.push(p.counters.batches);
+          if (p.counters.batches === 10) throw stop;
+        },
+      }),
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    ).catch((e: unknown) => e);
+    expect(crashed).toBe(stop);
+    const saved = await store.get('upper');
+    expect(saved?.counters.batches).toBe(10);
+    expect(saved?.nodes[0]?.cursor).not.toBe('0');
+    const size = (await redis.hget(`${PREFIX}data:progress`, 'upper'))!.length;
+    expect(size).toBeLessThan(700);
+
+    const logger = captureLogger();
+    const checkpointSizes: number[] = [];
+    const result = await scanTransform(
+      redis,
+      spec({
+        batchSize: 100,
+        onBatch: () => {
+          void redis.hstrlen(`${PREFIX}data:progress`, 'upper').then((n) => checkpointSizes.push(n));
+        },
+      }),
+      { logger, keyPrefix: PREFIX },
+    );
+    expect(result.resumed).toBe(true);
+    expect(logger.at('info').join()).toMatch(/resuming from the checkpoint/);
+    expect(result.counters.keys).toBeGreaterThanOrEqual(3000);
+    expect(result.counters.converted).toBe(3000);
+    expect(result.counters.batches).toBeGreaterThan(10);
+    await redis.ping();
+    expect(Math.max(...checkpointSizes) - Math.min(...checkpointSizes)).toBeLessThan(40);
+    for (let i = 0; i < 3000; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+    expect(await store.get('upper')).toBeUndefined();
+  });
+
+  it('resume: false starts over; keepCheckpoint marks the scan done so a rerun skips it', async () => {
+    await seed(50, (i) => `v${i}`);
+    const env = { logger: captureLogger(), keyPrefix: PREFIX };
+    const first = await scanTransform(redis, spec({ keepCheckpoint: true }), env);
+    expect(first.alreadyDone).toBe(false);
+    expect((await new CheckpointStore(redis, PREFIX).get('upper'))?.done).toBe(true);
+    const second = await scanTransform(redis, spec({ keepCheckpoint: true }), env);
+    expect(second.alreadyDone).toBe(true);
+    const third = await scanTransform(redis, spec({ resume: false }), env);
+    expect(third).toMatchObject({ alreadyDone: false, resumed: false });
+    expect(third.counters.unchanged).toBe(50);
+  });
+
+  it('rejects bad options before touching Redis', async () => {
+    const env = { logger: captureLogger(), keyPrefix: PREFIX };
+    await expect(scanTransform(redis, spec({ batchSize: 0 }), env)).rejects.toThrow(/batchSize/);
+    await expect(scanTransform(redis, spec({ fields: [] }), env)).rejects.toThrow(/fields must list/);
+    await expect(scanTransform(redis, spec({ failureMode: 'default' }), env)).rejects.toThrow(/defaultValue/);
+    await expect(scanTransform(redis, { ...spec(), type: 'json', paths: ['a'] } as never, env)).rejects.toThrow(/JSONPaths/);
+  });
+});
