@@ -53,7 +53,8 @@ export interface RollbackResult {
 
 /** Events a {@link DataMigrator} emits while it works, for progress output. */
 export interface DataMigratorEvents {
-  migrating: [{ id: string; description: string; dryRun: boolean }];
+  /** `previewable` is false in a dry run when a dependency has not really run yet. */
+  migrating: [{ id: string; description: string; dryRun: boolean; previewable: boolean }];
   migrated: [{ id: string; durationMs: number; dryRun: boolean }];
   skipped: [SkippedMigration];
   reverting: [{ id: string; dryRun: boolean }];
@@ -151,19 +152,28 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
       const applied: RunResult['applied'] = [];
       const skipped: SkippedMigration[] = [];
       const notRun = new Set<string>();
+      const ranHere = new Set<string>();
       for (const m of planned) {
         const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
         const ctx = this.context(m, redis, connections, dryRun);
-        const reason = blockedBy ? `its dependency ${blockedBy} did not run` : await this.checkCanRun(m, ctx);
+        // In a dry run, a migration whose dependency only pretended to run would see data
+        // without that dependency's changes: its canRun() and up() would report nonsense.
+        const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
+        const reason = blockedBy
+          ? `its dependency ${blockedBy} did not run`
+          : previewable
+            ? await this.checkCanRun(m, ctx)
+            : undefined;
         if (reason !== undefined) {
           notRun.add(m.id);
           skipped.push({ id: m.id, reason });
           this.emit('skipped', { id: m.id, reason });
           continue;
         }
-        this.emit('migrating', { id: m.id, description: m.description, dryRun });
+        this.emit('migrating', { id: m.id, description: m.description, dryRun, previewable });
+        ranHere.add(m.id);
         const started = performance.now();
-        if (!dryRun || m.supportsDryRun) await this.invoke(m, 'up', ctx);
+        if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
         const durationMs = Math.round(performance.now() - started);
         if (!dryRun) {
           assertHeld(held!);

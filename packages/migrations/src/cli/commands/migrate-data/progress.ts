@@ -6,9 +6,10 @@ export function printProgress(migrator: DataMigrator, options: { verbose?: boole
   migrator.on('waitingForLock', ({ timeoutMs }) => {
     console.log(`Another run holds the migration lock; waiting up to ${Math.round(timeoutMs / 1000)}s...`);
   });
-  migrator.on('migrating', ({ id, description, dryRun }) => {
+  migrator.on('migrating', ({ id, description, dryRun, previewable }) => {
     index += 1;
-    if (dryRun) console.log(`  ${index}. ${id}${description ? ` - ${description}` : ''}`);
+    const note = previewable ? '' : ' (not previewed: it needs the migrations above to have run)';
+    if (dryRun) console.log(`  ${index}. ${id}${description ? ` - ${description}` : ''}${note}`);
     else if (options.verbose) console.log(`  → ${id}${description ? ` - ${description}` : ''}`);
   });
   migrator.on('migrated', ({ id, durationMs, dryRun }) => {
