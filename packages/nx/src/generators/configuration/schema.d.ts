@@ -1,0 +1,13 @@
+export interface ConfigurationGeneratorSchema {
+  project: string;
+  /** Relative to the project root. Default "migrations". */
+  migrationsDir?: string;
+  /** The project's models entry (file, folder or glob), relative to the project root. */
+  models?: string;
+  /** Environment variable that holds the Redis URL. */
+  redisUrlEnv?: string;
+  targetName?: string;
+  statusTargetName?: string;
+  rollbackTargetName?: string;
+  skipFormat?: boolean;
+}

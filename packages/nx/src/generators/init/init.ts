@@ -1,0 +1,62 @@
+import {
+  addDependenciesToPackageJson,
+  formatFiles,
+  readNxJson,
+  runTasksInSerial,
+  updateNxJson,
+  type GeneratorCallback,
+  type PluginConfiguration,
+  type Tree,
+} from '@nx/devkit';
+import { DEFAULT_TARGET_NAMES, type OmPluginOptions } from '../../plugins/targets';
+import {
+  omMigrationsVersion,
+  omNxVersion,
+  redisOmVersion,
+  swcCoreVersion,
+  swcNodeRegisterVersion,
+} from '../../utils/versions';
+import type { InitGeneratorSchema } from './schema';
+
+export const PLUGIN_NAME = '@om/nx/plugin';
+
+/** `nx g @om/nx:init`: registers the plugin and adds what running migrations needs. */
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
+  const tasks: GeneratorCallback[] = [];
+  if (options.addPlugin !== false) addPlugin(tree, options);
+  if (!options.skipPackageJson) {
+    const install = addDependenciesToPackageJson(
+      tree,
+      { 'redis-om': redisOmVersion },
+      {
+        '@om/nx': omNxVersion(),
+        '@om/migrations': omMigrationsVersion(),
+        // Loads TypeScript migrations and models on Node 20 without a build step.
+        '@swc-node/register': swcNodeRegisterVersion,
+        '@swc/core': swcCoreVersion,
+      },
+      undefined,
+      options.keepExistingVersions !== false,
+    );
+    if (!options.skipInstall) tasks.push(install);
+  }
+  if (!options.skipFormat) await formatFiles(tree);
+  return runTasksInSerial(...tasks);
+}
+
+/** Adds `@om/nx/plugin` to nx.json's plugins once, with the target names that differ from the defaults. */
+function addPlugin(tree: Tree, options: InitGeneratorSchema): void {
+  const nxJson = readNxJson(tree) ?? {};
+  const plugins: PluginConfiguration[] = nxJson.plugins ?? [];
+  const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  if (registered) return;
+  const pluginOptions: OmPluginOptions = {
+    targetName: options.targetName || DEFAULT_TARGET_NAMES.targetName,
+    statusTargetName: options.statusTargetName || DEFAULT_TARGET_NAMES.statusTargetName,
+    rollbackTargetName: options.rollbackTargetName || DEFAULT_TARGET_NAMES.rollbackTargetName,
+  };
+  nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: pluginOptions }];
+  updateNxJson(tree, nxJson);
+}
+
+export default initGenerator;

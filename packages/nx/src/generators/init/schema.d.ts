@@ -1,0 +1,12 @@
+export interface InitGeneratorSchema {
+  /** Register @om/nx/plugin in nx.json so projects with migrations get inferred targets. Default true. */
+  addPlugin?: boolean;
+  targetName?: string;
+  statusTargetName?: string;
+  rollbackTargetName?: string;
+  skipPackageJson?: boolean;
+  /** Keep versions already in package.json (default true). */
+  keepExistingVersions?: boolean;
+  skipInstall?: boolean;
+  skipFormat?: boolean;
+}
