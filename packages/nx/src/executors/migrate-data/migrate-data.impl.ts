@@ -24,7 +24,8 @@ export default async function migrateDataExecutor(
       env: process.env,
     });
   } catch (error) {
-    logger.error(`error: ${(error as Error).message}`);
+    // Worded like the CLI's own errors, on stderr like them.
+    process.stderr.write(`error: ${(error as Error).message}\n`);
     return { success: false };
   }
   if (argv.includes('--verbose')) logger.info(`> ${describeArgv(argv, context.root)}`);

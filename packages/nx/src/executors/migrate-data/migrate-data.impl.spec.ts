@@ -1,0 +1,157 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis, type TestRedis } from '../../testing/redis-server';
+import migrateDataExecutor from './migrate-data.impl';
+import type { MigrateDataExecutorOptions } from './schema';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { main } = require('@om/migrations/cli') as { main(argv: readonly string[]): Promise<number> };
+
+function migration(id: string, key: string, extra = ''): string {
+  return `module.exports = {
+  id: '${id}',
+  description: 'sets ${key}',
+  async up(ctx) { ${extra} await ctx.redis.set('${key}', '1'); },
+  async down(ctx) { await ctx.redis.del('${key}'); },
+};
+`;
+}
+
+describe('@om/nx:migrate-data against a real redis-server', () => {
+  let redis: TestRedis;
+  let root: string;
+  let output: string[];
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'om-nx-executor-'));
+    const dir = join(root, 'apps/app/migrations/data-migrations');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '20250101_000000_first.js'), migration('20250101_000000_first', 'first'));
+    writeFileSync(join(dir, '20250102_000000_second.js'), migration('20250102_000000_second', 'second'));
+    redis.cli('flushall');
+    process.env.APP_REDIS_URL = redis.url;
+    process.env.STAGING_REDIS_URL = `${redis.url}/0`;
+    output = [];
+    jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void output.push(args.join(' ')));
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk).trimEnd());
+      return true;
+    });
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.env = { ...env };
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  function context(configurationName?: string): ExecutorContext {
+    return {
+      root,
+      cwd: root,
+      isVerbose: false,
+      projectName: 'app',
+      targetName: 'migrate-data',
+      configurationName,
+      projectsConfigurations: {
+        version: 2,
+        projects: {
+          app: {
+            root: 'apps/app',
+            metadata: {
+              om: {
+                redisUrlEnv: 'APP_REDIS_URL',
+                configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL', keyPrefix: 'staging:' } },
+              },
+            },
+          },
+        },
+      },
+      nxJsonConfiguration: {},
+      projectGraph: { nodes: {}, dependencies: {} },
+    };
+  }
+
+  const run = (options: Partial<MigrateDataExecutorOptions>, configurationName?: string) =>
+    migrateDataExecutor({ yes: true, ...options } as MigrateDataExecutorOptions, context(configurationName));
+
+  it('runs pending migrations, shows the status, and rolls back the last batch', async () => {
+    await expect(run({ action: 'run' })).resolves.toEqual({ success: true });
+    expect(redis.cli('get', 'first')).toBe('1');
+    expect(redis.cli('get', 'second')).toBe('1');
+    expect(output.join('\n')).toContain('Applied 2 migrations (batch 1).');
+
+    output.length = 0;
+    await expect(run({ action: 'status', json: true })).resolves.toEqual({ success: true });
+    const status = JSON.parse(output.join('\n'));
+    expect(JSON.stringify(status)).toContain('20250102_000000_second');
+
+    await expect(run({ action: 'rollback', steps: 1 })).resolves.toEqual({ success: true });
+    expect(redis.cli('exists', 'first')).toBe('0');
+    expect(redis.cli('exists', 'second')).toBe('0');
+  });
+
+  it('prints exactly what the CLI prints for the same call', async () => {
+    await run({ action: 'status' });
+    const fromExecutor = output.splice(0);
+    await main(['migrate-data', 'status', '--migrations-dir', join(root, 'apps/app/migrations'), '--redis-url', redis.url]);
+    expect(fromExecutor).toEqual(output);
+    expect(fromExecutor.join('\n')).toMatch(/pending/i);
+  });
+
+  it('honours --dry-run, --limit and --target', async () => {
+    await expect(run({ action: 'run', dryRun: true })).resolves.toEqual({ success: true });
+    expect(redis.cli('exists', 'first')).toBe('0');
+    await run({ action: 'run', limit: 1 });
+    expect(redis.cli('exists', 'first')).toBe('1');
+    expect(redis.cli('exists', 'second')).toBe('0');
+  });
+
+  it('stamps a migration without running it', async () => {
+    await expect(run({ action: 'stamp', id: '20250101_000000_first' })).resolves.toEqual({ success: true });
+    await run({ action: 'run' });
+    expect(redis.cli('exists', 'first')).toBe('0');
+    expect(redis.cli('get', 'second')).toBe('1');
+  });
+
+  it('selects the environment with the configuration: its Redis URL variable and key prefix', async () => {
+    await expect(run({ action: 'run' }, 'staging')).resolves.toEqual({ success: true });
+    expect(redis.cli('keys', 'staging:*')).not.toBe('');
+    expect(redis.cli('keys', 'om:migrations:*')).toBe('');
+  });
+
+  it('fails with { success: false } when a migration throws, and says which one', async () => {
+    writeFileSync(
+      join(root, 'apps/app/migrations/data-migrations/20250103_000000_broken.js'),
+      migration('20250103_000000_broken', 'broken', "throw new Error('boom');"),
+    );
+    await expect(run({ action: 'run' })).resolves.toEqual({ success: false });
+    expect(output.join('\n')).toMatch(/20250103_000000_broken/);
+    expect(output.join('\n')).toMatch(/boom/);
+  });
+
+  it('fails with { success: false } on invalid options, before touching Redis', async () => {
+    await expect(run({ action: 'status', limit: 3 })).resolves.toEqual({ success: false });
+    expect(output.join('\n')).toMatch(/limit does not apply to action "status"/);
+  });
+
+  it('fails clearly when the Redis URL variable is not set', async () => {
+    delete process.env.APP_REDIS_URL;
+    await expect(run({ action: 'status' })).resolves.toEqual({ success: false });
+    expect(output.join('\n')).toMatch(/APP_REDIS_URL is not set/);
+  });
+
+  it('fails with { success: false } when Redis is unreachable', async () => {
+    await expect(run({ action: 'status', redisUrl: 'redis://127.0.0.1:1' })).resolves.toEqual({ success: false });
+  });
+});
