@@ -16,7 +16,7 @@ export async function confirmOrAbort(question: string, options: { yes?: boolean 
   const { prompt } = require('enquirer') as typeof import('enquirer');
   let answer: { ok: boolean };
   try {
-    answer = await prompt<{ ok: boolean }>({ type: 'confirm', name: 'ok', message: `${question} (y/n)`, initial: false });
+    answer = await prompt<{ ok: boolean }>({ type: 'confirm', name: 'ok', message: question, initial: false });
   } catch {
     // enquirer rejects on Ctrl+C.
     throw new AbortedError('Aborted: nothing was changed.');

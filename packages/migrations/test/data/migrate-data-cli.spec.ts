@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeProject, recordingMigration, runOm } from '../support/cli';
+import { makeProject, recordingMigration, runOm, runOmInTerminal } from '../support/cli';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server';
 
 const DIR = 'migrations/data-migrations';
@@ -263,6 +263,24 @@ export const MIGRATIONS = [One, { id: '002_two', dependencies: ['001_one'], up: 
       expect(result.stderr).toContain('"Run 1 migration?" needs an answer, and there is no terminal to ask on.');
       expect(result.stderr).toContain('Pass -y (--yes)');
       expect(await redis.dbsize()).toBe(0);
+    } finally {
+      project.remove();
+    }
+  });
+
+  it('on a terminal, run asks first: y runs, n changes nothing', async () => {
+    const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
+    try {
+      const env = { REDIS_OM_URL: server.url };
+      const no = await runOmInTerminal(['migrate-data', 'run'], 'n\r', { cwd: project.dir, env });
+      expect(no.stdout).toContain('Run 1 migration?');
+      expect(no.stdout).toContain('Aborted: nothing was changed.');
+      expect(no.code).toBe(1);
+      expect(await redis.dbsize()).toBe(0);
+      const yes = await runOmInTerminal(['migrate-data', 'run'], 'y\r', { cwd: project.dir, env });
+      expect(yes.stdout).toContain('Applied 1 migration (batch 1).');
+      expect(yes.code).toBe(0);
+      expect(await calls()).toEqual(['up:20200101_000000_a']);
     } finally {
       project.remove();
     }

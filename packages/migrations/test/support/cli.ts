@@ -71,3 +71,33 @@ export function recordingMigration(
 };
 `;
 }
+
+/**
+ * Runs `om <args>` on a pseudo-terminal (util-linux `script`), typing `keys` once the prompt is
+ * up: how a person answers the confirmation.
+ */
+export function runOmInTerminal(args: string[], keys: string, options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const command = [process.execPath, OM_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: options.cwd,
+      env: { ...process.env, REDIS_OM_URL: undefined, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let typed = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!typed && stdout.includes('?')) {
+        typed = true;
+        setTimeout(() => child.stdin.write(keys), 200);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout, stderr: '' });
+    });
+  });
+}
