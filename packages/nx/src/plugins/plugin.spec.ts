@@ -1,0 +1,132 @@
+import { AggregateCreateNodesError, type CreateNodesContext, type CreateNodesResultArray } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createNodes, createNodesV2 } from './plugin';
+
+describe('@om/nx/plugin createNodes', () => {
+  let root: string;
+  let context: CreateNodesContext;
+
+  const write = (path: string, content: unknown = '') => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), typeof content === 'string' ? content : JSON.stringify(content));
+  };
+  const run = async (files: string[], options?: Record<string, string>): Promise<CreateNodesResultArray> =>
+    createNodes[1](files, options, context);
+  const projectsOf = (results: CreateNodesResultArray) =>
+    Object.assign({}, ...results.map(([, result]) => result.projects ?? {}));
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'om-nx-plugin-'));
+    context = { workspaceRoot: root, nxJsonConfiguration: {} };
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('matches project.json and package.json files, and is also exported as createNodesV2', () => {
+    expect(createNodes[0]).toBe('**/{project.json,package.json}');
+    expect(createNodesV2).toBe(createNodes);
+  });
+
+  it('infers run, status and rollback targets for a project with a data-migrations folder', async () => {
+    write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/data-migrations/20250101_000000_a.ts');
+    const projects = projectsOf(await run(['apps/app/project.json']));
+    const targets = projects['apps/app'].targets;
+    expect(Object.keys(targets)).toEqual(['migrate-data', 'migrate-data-status', 'migrate-data-rollback']);
+    expect(targets['migrate-data']).toEqual({
+      executor: '@om/nx:migrate-data',
+      options: { action: 'run' },
+      cache: false,
+      parallelism: false,
+      inputs: [
+        '{projectRoot}/migrations/**/*',
+        '{projectRoot}/src/**/*',
+        '!{projectRoot}/**/*.spec.[jt]s',
+        '!{projectRoot}/**/*.test.[jt]s',
+        '^default',
+      ],
+      metadata: {
+        technologies: ['redis-om'],
+        description: 'Runs pending Redis OM data migrations',
+        help: { command: 'npx om migrate-data run --help', example: { options: { dryRun: true } } },
+      },
+    });
+    expect(targets['migrate-data-status']).toMatchObject({ options: { action: 'status' }, cache: false, parallelism: false });
+    expect(targets['migrate-data-rollback']).toMatchObject({ options: { action: 'rollback' }, cache: false, parallelism: false });
+  });
+
+  it('leaves projects without migrations alone', async () => {
+    write('apps/web/project.json', { name: 'web' });
+    write('libs/util/package.json', { name: 'util' });
+    write('package.json', { name: 'root' });
+    write('migrations/data-migrations/x.ts');
+    expect(projectsOf(await run(['apps/web/project.json', 'libs/util/package.json', 'package.json']))).toEqual({});
+  });
+
+  it('takes the target names from the plugin options in nx.json', async () => {
+    write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/schema-migrations/x.json', '{}');
+    const projects = projectsOf(
+      await run(['apps/app/project.json'], { targetName: 'db-up', statusTargetName: 'db-status', rollbackTargetName: 'db-down' }),
+    );
+    expect(Object.keys(projects['apps/app'].targets)).toEqual(['db-up', 'db-status', 'db-down']);
+  });
+
+  it("reads metadata.om: migrations folder, models entry, and one configuration per environment", async () => {
+    write('apps/api/project.json', {
+      name: 'api',
+      metadata: {
+        om: {
+          migrationsDir: 'db',
+          models: ['src/models', 'src/user.schema.ts'],
+          redisUrlEnv: 'API_REDIS_URL',
+          configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL' }, production: { keyPrefix: 'prod:' } },
+        },
+      },
+    });
+    write('apps/api/src/models/user.ts');
+    const target = projectsOf(await run(['apps/api/project.json']))['apps/api'].targets['migrate-data'];
+    expect(target.inputs).toEqual([
+      '{projectRoot}/db/**/*',
+      '{projectRoot}/src/models/**/*',
+      '{projectRoot}/src/user.schema.ts',
+      '!{projectRoot}/**/*.spec.[jt]s',
+      '!{projectRoot}/**/*.test.[jt]s',
+      '^default',
+    ]);
+    expect(target.configurations).toEqual({ staging: {}, production: {} });
+    // Settings reach the executor through the project graph, not through options.
+    expect(target.options).toEqual({ action: 'run' });
+  });
+
+  it('depends on ^production when the workspace (or the project) names a production input', async () => {
+    write('apps/app/project.json', { name: 'app', metadata: { om: {} } });
+    context = { workspaceRoot: root, nxJsonConfiguration: { namedInputs: { production: ['default'] } } };
+    const target = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets['migrate-data'];
+    expect(target.inputs).toContain('^production');
+  });
+
+  it('reads nx.metadata.om from a package.json project, and skips a package.json beside a project.json', async () => {
+    write('libs/models/package.json', { name: '@acme/models', nx: { metadata: { om: { models: 'src/index.ts' } } } });
+    write('apps/app/project.json', { name: 'app', metadata: { om: {} } });
+    write('apps/app/package.json', { name: 'app', nx: { metadata: { om: { migrationsDir: 'ignored' } } } });
+    const projects = projectsOf(await run(['libs/models/package.json', 'apps/app/project.json', 'apps/app/package.json']));
+    expect(Object.keys(projects).sort()).toEqual(['apps/app', 'libs/models']);
+    expect(projects['libs/models'].targets['migrate-data'].inputs).toContain('{projectRoot}/src/index.ts');
+    expect(projects['apps/app'].targets['migrate-data'].inputs).toContain('{projectRoot}/migrations/**/*');
+  });
+
+  it('refuses a Redis URL in metadata.om, pointing at the variable to use instead', async () => {
+    write('apps/app/project.json', { name: 'app', metadata: { om: { redisUrl: 'redis://:secret@prod:6379' } } });
+    const error = await run(['apps/app/project.json']).then(
+      () => undefined,
+      (e: AggregateCreateNodesError) => e,
+    );
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    expect(error!.errors).toHaveLength(1);
+    const [file, cause] = error!.errors[0]!;
+    expect(file).toBe('apps/app/project.json');
+    expect(cause.message).toMatch(/apps\/app\/project.json: Unrecognized key: "redisUrl".*name it in redisUrlEnv/);
+  });
+});
