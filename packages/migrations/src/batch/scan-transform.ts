@@ -174,6 +174,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
 
   function fail(record: FailureRecord, expected: string | undefined, counters: BatchCounters): Outcome {
     counters.failed += 1;
+    spec.onFailure?.(record);
     const where = `${spec.name}: ${record.key} ${spec.type === 'hash' ? 'field' : 'path'} ${record.field}`;
     const what = `cannot convert ${JSON.stringify(record.value)}: ${record.reason}`;
     if (failureMode === 'fail') {

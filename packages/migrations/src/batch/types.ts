@@ -58,6 +58,8 @@ interface ScanTransformBase extends BatchOptions {
   readonly keepCheckpoint?: boolean;
   /** Called after every batch, for progress output. */
   readonly onBatch?: (progress: BatchProgress) => void;
+  /** Called with every failure (after it is logged), e.g. to list offenders. */
+  readonly onFailure?: (failure: FailureRecord) => void;
 }
 
 /** A scan over HASH keys, transforming some of their fields. */

@@ -3,6 +3,10 @@ import type { Repository, Schema } from 'redis-om';
 import { DryRunWriteError } from '../errors';
 import type { Logger } from '../logger';
 import { readOnlyClient } from '../redis/read-only-client';
+import { CheckpointStore } from '../batch/checkpoint';
+import { DEFAULT_KEY_PREFIX } from '../state/keys';
+import { scanTransform } from '../batch/scan-transform';
+import type { BatchOptions, BatchProgress, ScanTransformSpec } from '../batch/types';
 import type { MigrationContext, RedisClient } from './migration';
 
 type NodeRedisClient = { connect(): Promise<unknown>; quit(): Promise<unknown> };
@@ -77,6 +81,12 @@ export function createMigrationContext(options: {
   dryRun: boolean;
   connections: RepositoryConnections;
   migrationId: string;
+  /** Where scan checkpoints live (the engine's key prefix). */
+  keyPrefix?: string;
+  /** The run's --batch-size, --failure-mode, --max-errors: they override the spec's. */
+  batch?: BatchOptions;
+  /** Receives the progress of every batch of `ctx.scanTransform`. */
+  onBatch?: (progress: BatchProgress) => void;
 }): MigrationContext {
   const who = `Data migration ${options.migrationId}`;
   const redis = options.dryRun ? readOnlyClient(options.redis, who) : options.redis;
@@ -88,5 +98,19 @@ export function createMigrationContext(options: {
       const repository = await options.connections.repository(schema);
       return options.dryRun ? readOnlyRepository(repository, who) : repository;
     },
+    scanTransform: (spec: ScanTransformSpec) => {
+      const given = Object.fromEntries(Object.entries(options.batch ?? {}).filter(([, v]) => v !== undefined));
+      const onBatch = (progress: BatchProgress) => {
+        options.onBatch?.(progress);
+        spec.onBatch?.(progress);
+      };
+      // The unguarded client: the helper itself never writes in a dry run.
+      return scanTransform(options.redis, { ...spec, ...given, dryRun: options.dryRun || spec.dryRun, onBatch } as ScanTransformSpec, {
+        logger: options.logger,
+        keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+      });
+    },
+    clearCheckpoints: async (namePrefix: string) =>
+      options.dryRun ? 0 : new CheckpointStore(options.redis, options.keyPrefix ?? DEFAULT_KEY_PREFIX).clear({ prefix: namePrefix }),
   };
 }

@@ -10,6 +10,8 @@ import { RepositoryConnections, createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext, RedisClient } from './migration';
 import { orderMigrations } from './order';
+import { builtinMigrations, assertTimeZone } from '../builtin';
+import type { BatchOptions, BatchProgress } from '../batch/types';
 import {
   buildStatus,
   planRollback,
@@ -25,6 +27,15 @@ export interface DataMigratorOptions extends SettingsInput {
   redis?: RedisClient;
   /** Receives what the migrator does; silent by default. */
   logger?: Logger;
+  /**
+   * Path of a module exporting the app's redis-om Schemas. Given, the built-in migration
+   * `001_datetime_fields_to_timestamps` is registered for their `date` fields.
+   */
+  models?: string;
+  /** IANA zone in which the datetime migration reads naive ISO date-times. Default UTC. */
+  timeZone?: string;
+  /** Batch size, failure mode and max errors of `ctx.scanTransform` (CLI: run's options). */
+  batch?: BatchOptions;
 }
 
 /** A migration that did not run, and why. */
@@ -60,6 +71,8 @@ export interface DataMigratorEvents {
   reverting: [{ id: string; dryRun: boolean }];
   reverted: [{ id: string; durationMs: number; dryRun: boolean }];
   waitingForLock: [{ timeoutMs: number }];
+  /** After every batch of a `ctx.scanTransform` scan; `id` is the migration's. */
+  batch: [BatchProgress & { id: string }];
 }
 
 /**
@@ -81,11 +94,14 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   private readonly logger: Logger;
   private readonly ownsConnection: boolean;
   private connection?: Promise<RedisClient>;
+  private readonly builtin: { models?: string; timeZone?: string; batch?: BatchOptions };
 
   constructor(options: DataMigratorOptions = {}) {
     super();
-    const { redis, logger, ...settings } = options;
+    const { redis, logger, models, timeZone, batch, ...settings } = options;
     this.settings = resolveSettings(settings);
+    assertTimeZone(timeZone);
+    this.builtin = { models, timeZone, batch };
     this.logger = logger ?? silentLogger;
     this.ownsConnection = redis === undefined;
     if (redis) this.connection = Promise.resolve(redis);
@@ -95,7 +111,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   load(): LoadedMigration[] {
     const { module, migrationsDir, cwd } = this.settings;
     const loaded = module ? loadMigrationsFromModule(module, cwd) : loadMigrationsFromDir(migrationsDir, cwd);
-    return orderMigrations(loaded);
+    const builtins = builtinMigrations({ models: this.builtin.models, timeZone: this.builtin.timeZone, cwd });
+    return orderMigrations([...builtins, ...loaded]);
   }
 
   /** Which migrations are applied and which are pending. */
@@ -298,7 +315,16 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   }
 
   private context(m: LoadedMigration, redis: RedisClient, connections: RepositoryConnections, dryRun: boolean): MigrationContext {
-    return createMigrationContext({ redis, logger: this.logger, dryRun, connections, migrationId: m.id });
+    return createMigrationContext({
+      redis,
+      logger: this.logger,
+      dryRun,
+      connections,
+      migrationId: m.id,
+      keyPrefix: this.settings.keyPrefix,
+      batch: this.builtin.batch,
+      onBatch: (progress) => this.emit('batch', { ...progress, id: m.id }),
+    });
   }
 
   /** Undefined when the migration may run, else the reason it may not. */

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import type { Cluster } from 'ioredis';
 import type { Repository, Schema } from 'redis-om';
 import type { Logger } from '../logger';
+import type { ScanTransformResult, ScanTransformSpec } from '../batch/types';
 
 /** An ioredis connection: a single server, or a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -23,6 +24,16 @@ export interface MigrationContext {
    * (`save`, `remove`, `expire`, `expireAt`, `createIndex`, `dropIndex`) throw.
    */
   repository(schema: Schema): Promise<Repository>;
+  /**
+   * The batched scan-transform-write of long migrations (the built-in datetime migration uses
+   * it): SCAN on every master, pipelined reads and compare-and-set writes, failure modes, a
+   * checkpoint saved every batch and resumed from on the next run, progress output. The run's
+   * `--batch-size`, `--failure-mode` and `--max-errors`, when given, override the spec's. In a
+   * dry run it reads and reports, and writes nothing.
+   */
+  scanTransform(spec: ScanTransformSpec): Promise<ScanTransformResult>;
+  /** Removes the checkpoints whose names start with `namePrefix` (nothing in a dry run); returns how many. */
+  clearCheckpoints(namePrefix: string): Promise<number>;
 }
 
 /** Why a migration cannot run now: `false`, or an object that says why. */
