@@ -35,3 +35,25 @@ export { createConsoleLogger, silentLogger } from './logger';
 export * from './errors';
 /** The zod this package validates with, so that tools built on it (the Nx plugin) share one copy. */
 export { z } from 'zod';
+export { scanTransform, CheckpointStore, BatchStoppedError, DEFAULT_BATCH_SIZE, FAILURE_MODES } from './batch';
+export type {
+  BatchCounters,
+  BatchOptions,
+  BatchProgress,
+  Checkpoint,
+  FailureMode,
+  FailureRecord,
+  FieldTransform,
+  HashScanTransform,
+  JsonScanTransform,
+  JsonValue,
+  ScanTransformResult,
+  ScanTransformSpec,
+  ValueLocation,
+} from './batch';
+export { DATETIME_MIGRATION_ID, datetimeMigration, loadModels } from './builtin';
+export type { DatetimeMigrationOptions, ModelSchema } from './builtin';
+export { parseDatetime, epochSecondsToIso, isValidTimeZone } from './builtin/datetime/parse';
+export type { ParsedDatetime } from './builtin/datetime/parse';
+export { datetimeStats, checkDatetimeData } from './builtin/datetime/inspect';
+export type { DatetimeStats, DatetimeCheck, ModelStats } from './builtin/datetime/inspect';

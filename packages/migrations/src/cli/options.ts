@@ -1,9 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DataMigrator } from '../data/data-migrator';
 import { createConsoleLogger } from '../logger';
+import { batchOptionsOf, type BatchCliOptions } from './batch-options';
 
 /** The options every `migrate-data` command accepts. */
-export interface CommonOptions {
+export interface CommonOptions extends BatchCliOptions {
+  models?: string;
   migrationsDir?: string;
   module?: string;
   redisUrl?: string;
@@ -18,6 +20,7 @@ export function withCommonOptions(command: Command): Command {
   return command
     .option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")')
     .option('--module <path>', 'load migrations from the MIGRATIONS export of this module instead of the folder')
+    .option('--models <path>', 'module exporting your redis-om Schemas: enables the built-in 001_datetime_fields_to_timestamps')
     .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
     .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
     .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
@@ -35,6 +38,9 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     lockTimeoutMs: options.lockTimeout === undefined ? undefined : Math.round(options.lockTimeout * 1000),
     lockLeaseMs: options.lockLease === undefined ? undefined : Math.round(options.lockLease * 1000),
     logger: createConsoleLogger({ verbose: options.verbose }),
+    models: options.models,
+    timeZone: options.timezone,
+    batch: batchOptionsOf(options),
   });
 }
 

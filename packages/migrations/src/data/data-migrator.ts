@@ -282,6 +282,11 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     }
   }
 
+  /** The Redis connection the migrator works on (opened on first use), for read-only tools. */
+  async client(): Promise<RedisClient> {
+    return (await this.state()).redis;
+  }
+
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
   async close(): Promise<void> {
     const connection = this.connection;

@@ -5,6 +5,10 @@ import { rollbackCommand } from './rollback';
 import { runCommand } from './run';
 import { stampCommand } from './stamp';
 import { statusCommand } from './status';
+import { progressCommand } from './progress';
+import { clearProgressCommand } from './clear-progress';
+import { statsCommand } from './stats';
+import { verifyCommand } from './verify';
 
 /** `om migrate-data`: the command table of data migrations. */
 export function migrateDataCommand(): Command {
@@ -15,5 +19,9 @@ export function migrateDataCommand(): Command {
     .addCommand(runCommand())
     .addCommand(rollbackCommand())
     .addCommand(resetCommand())
-    .addCommand(stampCommand());
+    .addCommand(stampCommand())
+    .addCommand(statsCommand())
+    .addCommand(verifyCommand())
+    .addCommand(progressCommand())
+    .addCommand(clearProgressCommand());
 }

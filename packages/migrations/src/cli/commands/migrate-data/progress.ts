@@ -1,4 +1,8 @@
+import { Command } from 'commander';
 import type { DataMigrator } from '../../../data/data-migrator';
+import { CheckpointStore } from '../../../batch/checkpoint';
+import { formatCheckpoint } from '../../format-checkpoint';
+import { withCommonOptions, withMigrator, type CommonOptions } from '../../options';
 
 /** Prints a line per migration event, so long runs show where they are. */
 export function printProgress(migrator: DataMigrator, options: { verbose?: boolean } = {}): void {
@@ -26,4 +30,18 @@ export function printProgress(migrator: DataMigrator, options: { verbose?: boole
   migrator.on('reverted', ({ id, durationMs, dryRun }) => {
     if (!dryRun) console.log(`  ✓ rolled back ${id} (${durationMs} ms)`);
   });
+}
+
+/** `om migrate-data progress`: the saved progress of interrupted (or running) batched migrations. */
+export function progressCommand(): Command {
+  return withCommonOptions(
+    new Command('progress').description('show the saved progress of interrupted migrations (a rerun resumes from it)').option('--json', 'print it as JSON'),
+  ).action((options: CommonOptions & { json?: boolean }) =>
+    withMigrator(options, async (migrator) => {
+      const checkpoints = await new CheckpointStore(await migrator.client(), migrator.settings.keyPrefix).list();
+      if (options.json) console.log(JSON.stringify(checkpoints, null, 2));
+      else if (checkpoints.length === 0) console.log('No saved progress: no batched migration was interrupted.');
+      else for (const c of checkpoints) console.log(formatCheckpoint(c));
+    }),
+  );
 }

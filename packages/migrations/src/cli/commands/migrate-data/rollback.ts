@@ -5,6 +5,8 @@ import { ConfigError } from '../../../errors';
 import { confirmOrAbort } from '../../confirm';
 import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
 import { printProgress } from './progress';
+import { withBatchOptions } from '../../batch-options';
+import { showBatchProgress } from '../../batch-progress';
 
 interface RollbackOptions extends CommonOptions {
   steps?: number;
@@ -15,7 +17,7 @@ interface RollbackOptions extends CommonOptions {
 /** `om migrate-data rollback <id>` or `rollback --steps N`: undoes applied migrations. */
 export function rollbackCommand(): Command {
   return withCommonOptions(
-    new Command('rollback')
+    withBatchOptions(new Command('rollback'))
       .description('roll back one applied migration by id, or the last N batches with --steps')
       .argument('[id]', 'id of the applied migration to roll back')
       .option('--steps <n>', 'roll back the last n batches', parsePositiveInt)
@@ -53,6 +55,7 @@ export async function rollBack(
     console.log(`Rolling back ${count}:`);
   }
   printProgress(migrator, { verbose: options.verbose });
+  showBatchProgress(migrator, { verbose: options.verbose });
   const result = await migrator.rollback(request, { dryRun: options.dryRun });
   const done = result.rolledBack.length;
   console.log(

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { confirmOrAbort } from '../../confirm';
 import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
 import { printProgress } from './progress';
+import { withBatchOptions } from '../../batch-options';
+import { showBatchProgress } from '../../batch-progress';
 
 interface RunOptions extends CommonOptions {
   dryRun?: boolean;
@@ -13,7 +15,7 @@ interface RunOptions extends CommonOptions {
 /** `om migrate-data run`: applies pending migrations in order, as one batch. */
 export function runCommand(): Command {
   return withCommonOptions(
-    new Command('run')
+    withBatchOptions(new Command('run'))
       .description('run pending data migrations, dependencies first, then by id')
       .option('--dry-run', 'list what would run, in order, and write nothing')
       .option('--limit <n>', 'run at most n migrations', parsePositiveInt)
@@ -34,6 +36,7 @@ export function runCommand(): Command {
         console.log(`Running ${count}:`);
       }
       printProgress(migrator, { verbose: options.verbose });
+      showBatchProgress(migrator, { verbose: options.verbose });
       const result = await migrator.run({ dryRun: options.dryRun, limit: options.limit, target: options.target });
       const done = result.applied.length;
       if (result.dryRun) {

@@ -1,0 +1,72 @@
+import { SingleBar } from 'cli-progress';
+import type { BatchProgress } from '../batch/types';
+import type { DataMigrator } from '../data/data-migrator';
+
+/** Seconds between plain progress lines when the output is not a terminal. */
+const LINE_INTERVAL_MS = 2_000;
+
+/**
+ * Shows the progress of batched scans (`ctx.scanTransform`, the datetime migration): a
+ * progress bar on a terminal, plain lines otherwise (every 2 s, or every batch with
+ * `--verbose`), so CI logs stay readable. Returns a function that stops the bar.
+ */
+export function showBatchProgress(
+  migrator: DataMigrator,
+  options: { verbose?: boolean; stream?: NodeJS.WriteStream } = {},
+): () => void {
+  const stream = options.stream ?? process.stdout;
+  let bar: SingleBar | undefined;
+  let barName: string | undefined;
+  let lastLine = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+    barName = undefined;
+  };
+  migrator.on('batch', (progress) => {
+    if (stream.isTTY) {
+      if (barName !== progress.name) {
+        stop();
+        bar = new SingleBar(
+          {
+            stream,
+            format: `  ${shortName(progress.name)} |{bar}| {percentage}% | {keys} keys, {converted} converted, {failed} failed | {rate} keys/s`,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+        );
+        bar.start(100, 0, payload(progress));
+        barName = progress.name;
+      }
+      bar!.update(Math.round(progress.fraction * 100), payload(progress));
+      return;
+    }
+    const now = Date.now();
+    if (options.verbose || now - lastLine >= LINE_INTERVAL_MS) {
+      lastLine = now;
+      stream.write(`${formatProgressLine(progress)}\n`);
+    }
+  });
+  migrator.on('migrated', stop);
+  migrator.on('reverted', stop);
+  return stop;
+}
+
+/** One plain progress line. */
+export function formatProgressLine(p: BatchProgress): string {
+  const c = p.counters;
+  return (
+    `  ${shortName(p.name)}: ~${Math.round(p.fraction * 100)}% scanned, ${c.keys} keys, ${c.converted} converted, ` +
+    `${c.failed} failed, ${Math.round(p.keysPerSecond)} keys/s`
+  );
+}
+
+function payload(p: BatchProgress) {
+  return { keys: p.counters.keys, converted: p.counters.converted, failed: p.counters.failed, rate: Math.round(p.keysPerSecond) };
+}
+
+/** `001_datetime_fields_to_timestamps:up:Person` → `up:Person`; other names as they are. */
+function shortName(name: string): string {
+  const parts = name.split(':');
+  return parts.length >= 3 ? parts.slice(1).join(':') : name;
+}
