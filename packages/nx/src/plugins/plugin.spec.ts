@@ -52,8 +52,16 @@ describe('@om/nx/plugin createNodes', () => {
         help: { command: 'npx om migrate-data run --help', example: { options: { dryRun: true } } },
       },
     });
-    expect(targets['migrate-data-status']).toMatchObject({ options: { action: 'status' }, cache: false, parallelism: false });
-    expect(targets['migrate-data-rollback']).toMatchObject({ options: { action: 'rollback' }, cache: false, parallelism: false });
+    expect(targets['migrate-data-status']).toMatchObject({
+      options: { action: 'status' },
+      cache: false,
+      parallelism: false,
+    });
+    expect(targets['migrate-data-rollback']).toMatchObject({
+      options: { action: 'rollback' },
+      cache: false,
+      parallelism: false,
+    });
   });
 
   it('leaves projects without migrations alone', async () => {
@@ -68,12 +76,16 @@ describe('@om/nx/plugin createNodes', () => {
     write('apps/app/project.json', { name: 'app' });
     write('apps/app/migrations/schema-migrations/x.json', '{}');
     const projects = projectsOf(
-      await run(['apps/app/project.json'], { targetName: 'db-up', statusTargetName: 'db-status', rollbackTargetName: 'db-down' }),
+      await run(['apps/app/project.json'], {
+        targetName: 'db-up',
+        statusTargetName: 'db-status',
+        rollbackTargetName: 'db-down',
+      }),
     );
     expect(Object.keys(projects['apps/app'].targets)).toEqual(['db-up', 'db-status', 'db-down']);
   });
 
-  it("reads metadata.om: migrations folder, models entry, and one configuration per environment", async () => {
+  it('reads metadata.om: migrations folder, models entry, and one configuration per environment', async () => {
     write('apps/api/project.json', {
       name: 'api',
       metadata: {
@@ -111,7 +123,9 @@ describe('@om/nx/plugin createNodes', () => {
     write('libs/models/package.json', { name: '@acme/models', nx: { metadata: { om: { models: 'src/index.ts' } } } });
     write('apps/app/project.json', { name: 'app', metadata: { om: {} } });
     write('apps/app/package.json', { name: 'app', nx: { metadata: { om: { migrationsDir: 'ignored' } } } });
-    const projects = projectsOf(await run(['libs/models/package.json', 'apps/app/project.json', 'apps/app/package.json']));
+    const projects = projectsOf(
+      await run(['libs/models/package.json', 'apps/app/project.json', 'apps/app/package.json']),
+    );
     expect(Object.keys(projects).sort()).toEqual(['apps/app', 'libs/models']);
     expect(projects['libs/models'].targets['migrate-data'].inputs).toContain('{projectRoot}/src/index.ts');
     expect(projects['apps/app'].targets['migrate-data'].inputs).toContain('{projectRoot}/migrations/**/*');

@@ -67,7 +67,9 @@ function createNodesForProjectFile(
 }
 
 function hasMigrationsFolder(projectRoot: string, migrationsDir: string): boolean {
-  return ['data-migrations', 'schema-migrations'].some((folder) => isDirectory(join(projectRoot, migrationsDir, folder)));
+  return ['data-migrations', 'schema-migrations'].some((folder) =>
+    isDirectory(join(projectRoot, migrationsDir, folder)),
+  );
 }
 
 function isDirectory(path: string): boolean {

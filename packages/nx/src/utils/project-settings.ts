@@ -69,9 +69,11 @@ export function settingsFor(settings: ProjectSettings, configurationName: string
 }
 
 /** Reads `metadata.om` from a project configuration (as the project graph holds it). */
-export function readProjectSettings(
-  project: { root: string; name?: string; metadata?: Record<string, unknown> },
-): ProjectSettings {
+export function readProjectSettings(project: {
+  root: string;
+  name?: string;
+  metadata?: Record<string, unknown>;
+}): ProjectSettings {
   return parseProjectSettings(project.metadata?.[SETTINGS_KEY], `project "${project.name ?? project.root}"`);
 }
 

@@ -32,7 +32,12 @@ describe('migrate-data actions', () => {
   });
 
   it('schema.json describes every option the table forwards', () => {
-    const forwarded = new Set([...ACTION_NAMES.flatMap((a) => ACTIONS[a].options), ...COMMON_OPTIONS, 'id', 'redisUrlEnv']);
+    const forwarded = new Set([
+      ...ACTION_NAMES.flatMap((a) => ACTIONS[a].options),
+      ...COMMON_OPTIONS,
+      'id',
+      'redisUrlEnv',
+    ]);
     expect(Object.keys(schema.properties).sort()).toEqual(['action', ...forwarded].sort());
   });
 

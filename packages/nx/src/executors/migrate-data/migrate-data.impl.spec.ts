@@ -104,7 +104,14 @@ describe('@om/nx:migrate-data against a real redis-server', () => {
   it('prints exactly what the CLI prints for the same call', async () => {
     await run({ action: 'status' });
     const fromExecutor = output.splice(0);
-    await main(['migrate-data', 'status', '--migrations-dir', join(root, 'apps/app/migrations'), '--redis-url', redis.url]);
+    await main([
+      'migrate-data',
+      'status',
+      '--migrations-dir',
+      join(root, 'apps/app/migrations'),
+      '--redis-url',
+      redis.url,
+    ]);
     expect(fromExecutor).toEqual(output);
     expect(fromExecutor.join('\n')).toMatch(/pending/i);
   });

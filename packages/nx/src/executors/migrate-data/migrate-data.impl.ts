@@ -17,7 +17,10 @@ export default async function migrateDataExecutor(
     const options = parseOptions(rawOptions);
     const project = context.projectName ? context.projectsConfigurations.projects[context.projectName] : undefined;
     if (!project) throw new Error('@om/nx:migrate-data must run as a project target (nx run <project>:<target>).');
-    const settings = settingsFor(readProjectSettings({ ...project, name: context.projectName }), context.configurationName);
+    const settings = settingsFor(
+      readProjectSettings({ ...project, name: context.projectName }),
+      context.configurationName,
+    );
     argv = toArgv({ ...options, verbose: options.verbose || context.isVerbose || undefined }, settings, {
       workspaceRoot: context.root,
       projectRoot: project.root,

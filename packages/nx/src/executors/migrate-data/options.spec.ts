@@ -36,17 +36,36 @@ describe('parseOptions', () => {
 describe('toArgv', () => {
   it('maps run and its options to one `om migrate-data run` call, paths from the project root', () => {
     expect(toArgv(parseOptions({ action: 'run', dryRun: true, limit: 2, target: 't', yes: true }), {}, ctx)).toEqual([
-      'migrate-data', 'run', '--dry-run', '--limit', '2', '--target', 't', '--yes', '--migrations-dir', dir,
+      'migrate-data',
+      'run',
+      '--dry-run',
+      '--limit',
+      '2',
+      '--target',
+      't',
+      '--yes',
+      '--migrations-dir',
+      dir,
     ]);
   });
 
   it('passes the id of rollback and stamp as the positional argument', () => {
     expect(toArgv(parseOptions({ action: 'rollback', id: 'a_b', yes: true }), {}, ctx).slice(0, 4)).toEqual([
-      'migrate-data', 'rollback', 'a_b', '--yes',
+      'migrate-data',
+      'rollback',
+      'a_b',
+      '--yes',
     ]);
-    expect(toArgv(parseOptions({ action: 'stamp', id: 'a_b' }), {}, ctx).slice(0, 3)).toEqual(['migrate-data', 'stamp', 'a_b']);
+    expect(toArgv(parseOptions({ action: 'stamp', id: 'a_b' }), {}, ctx).slice(0, 3)).toEqual([
+      'migrate-data',
+      'stamp',
+      'a_b',
+    ]);
     expect(toArgv(parseOptions({ action: 'rollback', steps: 2 }), {}, ctx).slice(0, 4)).toEqual([
-      'migrate-data', 'rollback', '--steps', '2',
+      'migrate-data',
+      'rollback',
+      '--steps',
+      '2',
     ]);
   });
 
@@ -57,15 +76,32 @@ describe('toArgv', () => {
       ctx,
     );
     expect(argv).toEqual([
-      'migrate-data', 'status', '--json', '--migrations-dir', dir, '--key-prefix', 'app:', '--lock-timeout', '1.5', '--verbose',
+      'migrate-data',
+      'status',
+      '--json',
+      '--migrations-dir',
+      dir,
+      '--key-prefix',
+      'app:',
+      '--lock-timeout',
+      '1.5',
+      '--verbose',
     ]);
   });
 
   it('takes project settings under the options: migrationsDir, module, keyPrefix, lockTimeout', () => {
     const settings = { migrationsDir: 'db', module: './src/migrations.ts', keyPrefix: 'p:', lockTimeout: 3 };
     expect(toArgv(parseOptions({ action: 'status' }), settings, ctx)).toEqual([
-      'migrate-data', 'status', '--migrations-dir', join('/ws/apps/app/db'), '--module', join('/ws/apps/app/src/migrations.ts'),
-      '--key-prefix', 'p:', '--lock-timeout', '3',
+      'migrate-data',
+      'status',
+      '--migrations-dir',
+      join('/ws/apps/app/db'),
+      '--module',
+      join('/ws/apps/app/src/migrations.ts'),
+      '--key-prefix',
+      'p:',
+      '--lock-timeout',
+      '3',
     ]);
     expect(toArgv(parseOptions({ action: 'status', migrationsDir: 'other', keyPrefix: 'o:' }), settings, ctx)).toEqual(
       expect.arrayContaining([join('/ws/apps/app/other'), 'o:']),
@@ -73,7 +109,9 @@ describe('toArgv', () => {
   });
 
   it('keeps a package name given as module', () => {
-    expect(toArgv(parseOptions({ action: 'status', module: '@acme/migrations' }), {}, ctx)).toContain('@acme/migrations');
+    expect(toArgv(parseOptions({ action: 'status', module: '@acme/migrations' }), {}, ctx)).toContain(
+      '@acme/migrations',
+    );
   });
 
   it('reads the Redis URL from the named environment variable', () => {
@@ -81,9 +119,13 @@ describe('toArgv', () => {
     expect(toArgv(parseOptions({ action: 'status' }), { redisUrlEnv: 'APP_REDIS_URL' }, { ...ctx, env })).toEqual(
       expect.arrayContaining(['--redis-url', 'redis://app:6379']),
     );
-    expect(toArgv(parseOptions({ action: 'status', redisUrlEnv: 'OTHER' }), { redisUrlEnv: 'APP_REDIS_URL' }, { ...ctx, env })).toEqual(
-      expect.arrayContaining(['--redis-url', 'redis://other:6379']),
-    );
+    expect(
+      toArgv(
+        parseOptions({ action: 'status', redisUrlEnv: 'OTHER' }),
+        { redisUrlEnv: 'APP_REDIS_URL' },
+        { ...ctx, env },
+      ),
+    ).toEqual(expect.arrayContaining(['--redis-url', 'redis://other:6379']));
     // Without a name the CLI reads REDIS_OM_URL itself.
     expect(toArgv(parseOptions({ action: 'status' }), {}, { ...ctx, env })).not.toContain('--redis-url');
   });

@@ -44,7 +44,11 @@ export const optionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['id'], message: `is required by action "${options.action}"` });
     }
     if (options.action === 'rollback' && (options.id === undefined) === (options.steps === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either a migration id or steps, not both or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'rollback needs either a migration id or steps (e.g. --steps=1), not both or neither',
+      });
     }
   });
 
@@ -52,7 +56,9 @@ export const optionsSchema = z
 export function parseOptions(options: unknown): MigrateDataExecutorOptions {
   const parsed = optionsSchema.safeParse(options);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'} ${issue.message}`);
+  const problems = parsed.error.issues.map((issue) =>
+    issue.path.length ? `${issue.path.join('.')} ${issue.message}` : issue.message,
+  );
   throw new Error(`Invalid options for @om/nx:migrate-data: ${problems.join('; ')}.`);
 }
 
@@ -68,13 +74,18 @@ export interface RunContext {
  * the options, then the project's settings (already resolved for the configuration), then
  * defaults. Paths are made absolute from the project root. Pure.
  */
-export function toArgv(options: MigrateDataExecutorOptions, settings: EnvironmentSettings, context: RunContext): string[] {
+export function toArgv(
+  options: MigrateDataExecutorOptions,
+  settings: EnvironmentSettings,
+  context: RunContext,
+): string[] {
   const spec: ActionSpec = ACTIONS[options.action];
   const argv = ['migrate-data', options.action];
   if (spec.positional && options.id) argv.push(options.id);
   for (const option of spec.options) pushFlag(argv, option, options[option]);
 
-  const projectPath = (path: string) => (isAbsolute(path) ? path : join(context.workspaceRoot, context.projectRoot, path));
+  const projectPath = (path: string) =>
+    isAbsolute(path) ? path : join(context.workspaceRoot, context.projectRoot, path);
   const migrationsDir = options.migrationsDir ?? settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR;
   argv.push('--migrations-dir', projectPath(migrationsDir));
   const module = options.module ?? settings.module;

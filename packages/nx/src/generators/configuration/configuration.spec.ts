@@ -13,7 +13,12 @@ describe('@om/nx:configuration', () => {
   it('writes explicit migrate-data targets: uncached, never in parallel, with migration and model inputs', async () => {
     await configurationGenerator(tree, { project: 'app', models: 'src/models.ts' });
     const { targets } = readProjectConfiguration(tree, 'app');
-    expect(Object.keys(targets!).sort()).toEqual(['build', 'migrate-data', 'migrate-data-rollback', 'migrate-data-status']);
+    expect(Object.keys(targets!).sort()).toEqual([
+      'build',
+      'migrate-data',
+      'migrate-data-rollback',
+      'migrate-data-status',
+    ]);
     for (const [name, action] of [
       ['migrate-data', 'run'],
       ['migrate-data-status', 'status'],
@@ -31,8 +36,11 @@ describe('@om/nx:configuration', () => {
     }
   });
 
-  it("depends on ^production when the workspace defines a production input", async () => {
-    updateNxJson(tree, { ...readNxJson(tree), namedInputs: { default: ['{projectRoot}/**/*'], production: ['default'] } });
+  it('depends on ^production when the workspace defines a production input', async () => {
+    updateNxJson(tree, {
+      ...readNxJson(tree),
+      namedInputs: { default: ['{projectRoot}/**/*'], production: ['default'] },
+    });
     await configurationGenerator(tree, { project: 'app' });
     const inputs = readProjectConfiguration(tree, 'app').targets!['migrate-data'].inputs;
     expect(inputs).toContain('^production');
@@ -42,22 +50,38 @@ describe('@om/nx:configuration', () => {
 
   it('records the settings in metadata.om, the Redis URL by variable name only', async () => {
     await configurationGenerator(tree, { project: 'app', migrationsDir: 'db', redisUrlEnv: 'APP_REDIS_URL' });
-    expect(readProjectConfiguration(tree, 'app').metadata?.om).toEqual({ migrationsDir: 'db', redisUrlEnv: 'APP_REDIS_URL' });
+    expect(readProjectConfiguration(tree, 'app').metadata?.om).toEqual({
+      migrationsDir: 'db',
+      redisUrlEnv: 'APP_REDIS_URL',
+    });
     expect(tree.exists('apps/app/db/data-migrations/.gitkeep')).toBe(true);
     expect(tree.read('apps/app/db/README.md', 'utf8')).toContain('nx run app:migrate-data --dry-run');
     expect(tree.read('apps/app/db/README.md', 'utf8')).toContain('APP_REDIS_URL');
   });
 
   it('uses the target names it is given', async () => {
-    await configurationGenerator(tree, { project: 'app', targetName: 'db-up', statusTargetName: 'db-status', rollbackTargetName: 'db-down' });
-    expect(Object.keys(readProjectConfiguration(tree, 'app').targets!).sort()).toEqual(['build', 'db-down', 'db-status', 'db-up']);
+    await configurationGenerator(tree, {
+      project: 'app',
+      targetName: 'db-up',
+      statusTargetName: 'db-status',
+      rollbackTargetName: 'db-down',
+    });
+    expect(Object.keys(readProjectConfiguration(tree, 'app').targets!).sort()).toEqual([
+      'build',
+      'db-down',
+      'db-status',
+      'db-up',
+    ]);
   });
 
   it('excludes the project from the inferring plugin, so it has only its explicit targets', async () => {
     updateNxJson(tree, { ...readNxJson(tree), plugins: ['@om/nx/plugin', '@nx/js/typescript'] });
     await configurationGenerator(tree, { project: 'app' });
     await configurationGenerator(tree, { project: 'app' });
-    expect(readNxJson(tree)?.plugins).toEqual([{ plugin: '@om/nx/plugin', exclude: ['apps/app/**'] }, '@nx/js/typescript']);
+    expect(readNxJson(tree)?.plugins).toEqual([
+      { plugin: '@om/nx/plugin', exclude: ['apps/app/**'] },
+      '@nx/js/typescript',
+    ]);
   });
 
   it('refuses an invalid redisUrlEnv', async () => {

@@ -42,12 +42,16 @@ export async function dataMigrationGenerator(
   if (tree.exists(file)) {
     throw new Error(`${file} already exists. Wait a second or choose another name.`);
   }
-  const sameName = tree.exists(dir) ? tree.children(dir).find((f) => f.replace(/\.[cm]?[jt]s$/, '').endsWith(`_${name}`)) : undefined;
+  const sameName = tree.exists(dir)
+    ? tree.children(dir).find((f) => f.replace(/\.[cm]?[jt]s$/, '').endsWith(`_${name}`))
+    : undefined;
   if (sameName) logger.warn(`Note: ${dir}/${sameName} has the same name; the new migration gets its own id.`);
 
   tree.write(file, renderDataMigration(id, name, now));
   if (!options.skipFormat) await formatFiles(tree);
-  logger.info(`Data migration ${id} for ${options.project}. Run it with: nx run ${options.project}:${runTargetName(tree)}`);
+  logger.info(
+    `Data migration ${id} for ${options.project}. Run it with: nx run ${options.project}:${runTargetName(tree)}`,
+  );
 }
 
 /** The run target's name as nx.json registers the plugin (or the default). */

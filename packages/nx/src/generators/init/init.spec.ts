@@ -25,9 +25,16 @@ describe('@om/nx:init', () => {
   });
 
   it('takes the target names from its options', async () => {
-    await initGenerator(tree, { targetName: 'db-migrate', statusTargetName: 'db-status', rollbackTargetName: 'db-down' });
+    await initGenerator(tree, {
+      targetName: 'db-migrate',
+      statusTargetName: 'db-status',
+      rollbackTargetName: 'db-down',
+    });
     expect(readNxJson(tree)?.plugins).toEqual([
-      { plugin: '@om/nx/plugin', options: { targetName: 'db-migrate', statusTargetName: 'db-status', rollbackTargetName: 'db-down' } },
+      {
+        plugin: '@om/nx/plugin',
+        options: { targetName: 'db-migrate', statusTargetName: 'db-status', rollbackTargetName: 'db-down' },
+      },
     ]);
   });
 

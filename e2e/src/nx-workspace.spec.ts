@@ -1,0 +1,292 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { keyLines, note, REPO_ROOT, sh, startRedis, transcript, type CommandResult, type E2eRedis } from './support';
+
+/**
+ * A new Nx user's path through @om/nx, in a workspace made by hand (create-nx-workspace
+ * resolves to Nx 23 here): install the packed packages, `nx g @om/nx:init`,
+ * `nx g @om/nx:data-migration`, `nx run app:migrate-data` (run, status, rollback) against a
+ * real redis-server, and `nx affected -t migrate-data` selecting only the changed project.
+ */
+describe('@om/nx in a real Nx 24 workspace', () => {
+  const suiteStarted = Date.now();
+  let tmp: string;
+  let ws: string;
+  let redis: E2eRedis;
+  let env: NodeJS.ProcessEnv;
+
+  const nx = (...args: string[]): CommandResult => {
+    const result = sh(join(ws, 'node_modules/.bin/nx'), args, { cwd: ws, env });
+    note(
+      keyLines(result.output)
+        .filter((line) => !/^\s*(NX\s+)?(Successfully ran|Ran target)/.test(line))
+        .slice(0, 14),
+    );
+    return result;
+  };
+  const git = (...args: string[]) => {
+    const result = sh('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], {
+      cwd: ws,
+      env,
+      quiet: args[0] === 'rev-parse',
+    });
+    if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
+    return result.output.trim();
+  };
+  const write = (path: string, content: string | object) => {
+    mkdirSync(dirname(join(ws, path)), { recursive: true });
+    writeFileSync(join(ws, path), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  };
+  const read = (path: string) => readFileSync(join(ws, path), 'utf8');
+  const dataMigrations = (project: string) =>
+    readdirSync(join(ws, 'apps', project, 'migrations/data-migrations')).sort();
+  /** Makes a generated migration do real work: set a key on up(), delete it on down(). */
+  const makeItSetKey = (project: string, file: string, key: string) => {
+    const path = `apps/${project}/migrations/data-migrations/${file}`;
+    const source = read(path)
+      .replace(
+        /ctx\.logger\.info\([^)]*nothing to do yet[^)]*\);/,
+        `await ctx.redis.set(${JSON.stringify(key)}, "done");`,
+      )
+      .replace(/ctx\.logger\.info\([^)]*nothing to undo[^)]*\);/, `await ctx.redis.del(${JSON.stringify(key)});`);
+    expect(source).toContain(key);
+    write(path, source);
+  };
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'om-nx-e2e-'));
+    ws = join(tmp, 'workspace');
+    const repo = resolve(REPO_ROOT);
+
+    const build = sh('npm', ['run', 'build'], { cwd: repo });
+    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
+    const pack = sh('npm', ['pack', '-w', '@om/migrations', '-w', '@om/nx', '--pack-destination', tmp], { cwd: repo });
+    if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
+    const tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
+    const tarball = (prefix: string) => `file:../${tarballs.find((f) => f.startsWith(prefix))}`;
+    note(tarballs);
+
+    // A minimal Nx 24 workspace, by hand: package.json, nx.json, two projects.
+    mkdirSync(ws, { recursive: true });
+    write('package.json', {
+      name: 'om-e2e-workspace',
+      private: true,
+      devDependencies: {
+        nx: '24.0.6',
+        '@om/nx': tarball('om-nx-'),
+        '@om/migrations': tarball('om-migrations-'),
+        prettier: '^3.0.0',
+      },
+    });
+    write('nx.json', {
+      $schema: './node_modules/nx/schemas/nx-schema.json',
+      namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/**/*.spec.ts'] },
+    });
+    // Double quotes: the engine renders single quotes, so a passing check proves formatFiles ran.
+    write('.prettierrc', { singleQuote: false });
+    write('.gitignore', 'node_modules\n.nx\n');
+    write('apps/app/project.json', { name: 'app', $schema: '../../node_modules/nx/schemas/project-schema.json' });
+    write('apps/app/src/models.ts', 'export const models = [];\n');
+    write('apps/other/project.json', {
+      name: 'other',
+      metadata: {
+        om: {
+          models: 'src/models.ts',
+          redisUrlEnv: 'OTHER_REDIS_URL',
+          configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL', keyPrefix: 'staging:om:' } },
+        },
+      },
+    });
+    write('apps/other/src/models.ts', 'export const models = [];\n');
+    write('apps/other/README.md', '# other\n');
+
+    const install = sh('npm', ['install', '--no-audit', '--no-fund'], { cwd: ws });
+    if (install.code !== 0) throw new Error(`npm install failed:\n${install.output}`);
+
+    redis = await startRedis();
+    env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && !k.startsWith('npm_')),
+    );
+    Object.assign(env, {
+      NX_DAEMON: 'false',
+      NX_NO_CLOUD: 'true',
+      NX_TUI: 'false',
+      NX_SKIP_NX_CACHE: 'true',
+      CI: 'true',
+      FORCE_COLOR: '0',
+      REDIS_OM_URL: redis.url,
+      OTHER_REDIS_URL: redis.url,
+      STAGING_REDIS_URL: redis.url,
+    });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'workspace');
+  }, 300_000);
+
+  afterAll(async () => {
+    await redis?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    transcript.push(`e2e suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)}s`);
+    process.stdout.write(`\n--- e2e transcript ---\n${transcript.join('\n')}\n`);
+  });
+
+  it('nx g @om/nx:init registers the plugin and adds what migrations need', () => {
+    const result = nx('g', '@om/nx:init');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(read('nx.json')).plugins).toEqual([
+      {
+        plugin: '@om/nx/plugin',
+        options: {
+          targetName: 'migrate-data',
+          statusTargetName: 'migrate-data-status',
+          rollbackTargetName: 'migrate-data-rollback',
+        },
+      },
+    ]);
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.dependencies['redis-om']).toBeDefined();
+    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@swc-node/register', '@swc/core']));
+    // The local tarballs stay as they are.
+    expect(pkg.devDependencies['@om/nx']).toMatch(/^file:/);
+  });
+
+  it('nx g @om/nx:data-migration honours --dry-run and refuses bad names', () => {
+    const dry = nx('g', '@om/nx:data-migration', 'normalize_emails', '--project=app', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.output).toMatch(/CREATE apps\/app\/migrations\/data-migrations\/\d{8}_\d{6}_normalize_emails\.ts/);
+    expect(() => dataMigrations('app')).toThrow(/ENOENT/);
+
+    const bad = nx('g', '@om/nx:data-migration', 'normalize-emails', '--project=app');
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/use only letters, digits and underscores/);
+  });
+
+  it('nx g @om/nx:data-migration writes a UTC-timestamped, formatted migration', () => {
+    const before = new Date();
+    const result = nx('g', '@om/nx:data-migration', 'normalize_emails', '--project=app');
+    expect(result.code).toBe(0);
+    const [file] = dataMigrations('app');
+    expect(file).toMatch(/^\d{8}_\d{6}_normalize_emails\.ts$/);
+    const stamp = file!.slice(0, 15);
+    const utc = before.toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+    expect(stamp >= utc.slice(0, 13)).toBe(true);
+    const check = sh(join(ws, 'node_modules/.bin/prettier'), ['--check', 'apps/app/migrations'], { cwd: ws, env });
+    expect(check.code).toBe(0);
+    expect(read(`apps/app/migrations/data-migrations/${file}`)).toContain('from "@om/migrations"');
+    makeItSetKey('app', file!, 'e2e:app:normalized');
+  });
+
+  it('infers uncached, serial migrate-data targets with migration and model inputs', () => {
+    const result = nx('show', 'project', 'app', '--json');
+    expect(result.code).toBe(0);
+    const project = JSON.parse(result.output.slice(result.output.indexOf('{')));
+    for (const name of ['migrate-data', 'migrate-data-status', 'migrate-data-rollback']) {
+      expect(project.targets[name]).toMatchObject({
+        executor: '@om/nx:migrate-data',
+        cache: false,
+        parallelism: false,
+      });
+      expect(project.targets[name].inputs).toEqual(
+        expect.arrayContaining(['{projectRoot}/migrations/**/*', '{projectRoot}/src/**/*', '^production']),
+      );
+    }
+  });
+
+  it('nx run app:migrate-data runs it against Redis; status shows it; rollback undoes it', () => {
+    let result = nx('run', 'app:migrate-data-status');
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/Pending: 1/);
+
+    result = nx('run', 'app:migrate-data', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(redis.cli('exists', 'e2e:app:normalized')).toBe('0');
+
+    result = nx('run', 'app:migrate-data');
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/Applied 1 migration \(batch 1\)/);
+    expect(redis.cli('get', 'e2e:app:normalized')).toBe('done');
+
+    result = nx('run', 'app:migrate-data-status');
+    expect(result.output).toMatch(/Applied: 1/);
+
+    result = nx('run', 'app:migrate-data-rollback', '--steps=1');
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/Rolled back 1 migration/);
+    expect(redis.cli('exists', 'e2e:app:normalized')).toBe('0');
+
+    result = nx('run', 'app:migrate-data');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails the task, with a non-zero exit, when the executor or a migration fails', () => {
+    let result = nx('run', 'app:migrate-data-rollback');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/rollback needs either a migration id or steps/);
+
+    write(
+      'apps/app/migrations/data-migrations/29990101_000000_broken.ts',
+      'export default { id: "29990101_000000_broken", async up() { throw new Error("boom"); } };\n',
+    );
+    result = nx('run', 'app:migrate-data');
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/boom/);
+    rmSync(join(ws, 'apps/app/migrations/data-migrations/29990101_000000_broken.ts'));
+  });
+
+  it("reads a project's settings from metadata.om; --configuration selects the environment", () => {
+    expect(nx('g', '@om/nx:data-migration', 'seed_other', '--project=other').code).toBe(0);
+    makeItSetKey('other', dataMigrations('other')[0]!, 'e2e:other:seeded');
+
+    let result = nx('run', 'other:migrate-data', '--configuration=staging');
+    expect(result.code).toBe(0);
+    expect(redis.cli('keys', 'staging:om:*')).not.toBe('');
+
+    const unset = { ...env };
+    delete unset.OTHER_REDIS_URL;
+    result = sh(join(ws, 'node_modules/.bin/nx'), ['run', 'other:migrate-data-status'], { cwd: ws, env: unset });
+    note(keyLines(result.output).filter((l) => /error/.test(l)));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(/OTHER_REDIS_URL is not set/);
+
+    result = nx('run', 'other:migrate-data');
+    expect(result.code).toBe(0);
+    expect(redis.cli('get', 'e2e:other:seeded')).toBe('done');
+  });
+
+  it('nx affected -t migrate-data runs only the projects whose migrations or models changed', () => {
+    git('add', '.');
+    git('commit', '-qm', 'migrations for app and other');
+    const base = git('rev-parse', 'HEAD');
+
+    // A new migration in app only.
+    expect(nx('g', '@om/nx:data-migration', 'backfill_names', '--project=app').code).toBe(0);
+    const added = dataMigrations('app').find((f) => f.includes('backfill_names'))!;
+    makeItSetKey('app', added, 'e2e:app:backfilled');
+    git('add', '.');
+    git('commit', '-qm', 'app: backfill_names');
+
+    let result = nx('affected', '-t', 'migrate-data', `--base=${base}`, '--head=HEAD', '--output-style=static');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('nx run app:migrate-data');
+    expect(result.output).not.toContain('nx run other:migrate-data');
+    expect(redis.cli('get', 'e2e:app:backfilled')).toBe('done');
+
+    // A file outside the inputs (a README) selects nothing.
+    const second = git('rev-parse', 'HEAD');
+    write('apps/other/README.md', '# other\n\nNow with docs.\n');
+    git('commit', '-qam', 'other: docs');
+    result = nx('affected', '-t', 'migrate-data', `--base=${second}`, '--head=HEAD');
+    expect(result.code).toBe(0);
+    expect(result.output).not.toMatch(/nx run \w+:migrate-data/);
+
+    // A model change selects its project only.
+    const third = git('rev-parse', 'HEAD');
+    write('apps/other/src/models.ts', 'export const models = ["user"];\n');
+    git('commit', '-qam', 'other: models');
+    result = nx('affected', '-t', 'migrate-data', `--base=${third}`, '--head=HEAD', '--output-style=static');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('nx run other:migrate-data');
+    expect(result.output).not.toContain('nx run app:migrate-data');
+  });
+});

@@ -1,0 +1,96 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** The repository root (e2e/src → ..). */
+export const REPO_ROOT = `${__dirname}/../..`;
+
+/** What the suite prints: each command and the lines that matter, for the closing note. */
+export const transcript: string[] = [];
+
+export interface CommandResult {
+  code: number;
+  output: string;
+}
+
+/** Runs a command to completion; `output` is stdout and stderr, interleaved by stream. */
+export function sh(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; quiet?: boolean },
+): CommandResult {
+  const started = Date.now();
+  const result: SpawnSyncReturns<string> = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) throw result.error;
+  const output = `${result.stdout}${result.stderr}`;
+  if (options.quiet) return { code: result.status ?? 1, output };
+  const shown = command.replace(/^.*node_modules\/\.bin\//, '');
+  transcript.push(
+    `$ ${[shown, ...args].join(' ')}   (exit ${result.status}, ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+  );
+  return { code: result.status ?? 1, output };
+}
+
+/** Keeps the lines of a command's output that a reader needs (no npm/Nx chatter). */
+export function keyLines(output: string): string[] {
+  return output
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .filter((line) => line.trim() !== '')
+    .filter((line) => !/^npm (warn|notice)|Run duration|Cache:|Critical path|Recoverable time|^\s*—+$/.test(line))
+    .map((line) => (line.length > 160 ? `${line.slice(0, 157)}...` : line));
+}
+
+export function note(lines: string[]): void {
+  transcript.push(...lines.map((line) => `    ${line}`));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface E2eRedis {
+  url: string;
+  cli(...args: string[]): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the suite's own redis-server, with no persistence, on a free loopback port. */
+export async function startRedis(): Promise<E2eRedis> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const cli = (...args: string[]) =>
+    spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+  const deadline = Date.now() + 10_000;
+  while (cli('ping') !== 'PONG') {
+    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('redis-server did not answer within 10s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    cli,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
