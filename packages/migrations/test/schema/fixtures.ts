@@ -26,6 +26,7 @@ export interface ErrorFixture {
   server: string;
   isError: boolean;
   reply: unknown;
+  precedingCommands?: string[][];
 }
 
 export function readFixture<T>(...path: string[]): T {
