@@ -1,4 +1,4 @@
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import type { BatchProgress } from '../batch/types';
 import type { DataMigrator } from '../data/data-migrator';
 
@@ -34,11 +34,14 @@ export function showBatchProgress(
             hideCursor: true,
             clearOnComplete: false,
           },
+          Presets.shades_classic,
         );
         bar.start(100, 0, payload(progress));
         barName = progress.name;
       }
       bar!.update(Math.round(progress.fraction * 100), payload(progress));
+      // The scan is complete: draw the bar a last time before the migration prints its summary.
+      if (progress.fraction >= 1) stop();
       return;
     }
     const now = Date.now();
