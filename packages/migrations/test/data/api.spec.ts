@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import { DataMigrator, MigrationFailedError, type DataMigratorEvents } from '../../src';
 import { makeProject, recordingMigration } from '../support/cli';
-import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { useRedisServer } from '../support/redis-server';
 
 const DIR = 'migrations/data-migrations';
 
@@ -10,25 +9,14 @@ export const userSchema = new Schema('user', { name: { type: 'string' }, email: 
 `;
 
 describe('DataMigrator, the programmatic API', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
-  beforeEach(() => redis.flushall());
+  const live = useRedisServer();
 
   it('status, run, rollback as in the seed, with events for progress', async () => {
     const project = makeProject({
       [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a'),
       [`${DIR}/20200102_000000_b.ts`]: recordingMigration('20200102_000000_b', { deps: ['20200101_000000_a'] }),
     });
-    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redisUrl: server.url });
+    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redisUrl: live.server.url });
     try {
       const status = await migrator.status();
       expect(status.pendingMigrations).toEqual(['20200101_000000_a', '20200102_000000_b']);
@@ -38,7 +26,7 @@ describe('DataMigrator, the programmatic API', () => {
       migrator.on('migrating', record('migrating')).on('migrated', record('migrated'));
       const dry = await migrator.run({ dryRun: true });
       expect(dry.applied.map((a) => a.id)).toEqual(['20200101_000000_a', '20200102_000000_b']);
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
 
       const result = await migrator.run({ dryRun: false, limit: 1 });
       expect(result).toMatchObject({ dryRun: false, batch: 1, skipped: [] });
@@ -49,7 +37,7 @@ describe('DataMigrator, the programmatic API', () => {
       expect((await migrator.status()).appliedMigrations).toEqual(['20200101_000000_a', '20200102_000000_b']);
       const undone = await migrator.rollback('20200102_000000_b');
       expect(undone.rolledBack.map((r) => r.id)).toEqual(['20200102_000000_b']);
-      expect(await redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a', 'up:20200102_000000_b', 'down:20200102_000000_b']);
+      expect(await live.redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a', 'up:20200102_000000_b', 'down:20200102_000000_b']);
     } finally {
       await migrator.close();
       project.remove();
@@ -58,11 +46,11 @@ describe('DataMigrator, the programmatic API', () => {
 
   it('uses a client it is given and leaves it open', async () => {
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
-    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis });
+    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis: live.redis });
     try {
       await migrator.run();
       await migrator.close();
-      expect(await redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a']);
+      expect(await live.redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a']);
     } finally {
       project.remove();
     }
@@ -70,7 +58,7 @@ describe('DataMigrator, the programmatic API', () => {
 
   it('throws a MigrationFailedError naming the migration', async () => {
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a', { up: "throw new TypeError('bad data');" }) });
-    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis });
+    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis: live.redis });
     try {
       const failure = migrator.run();
       await expect(failure).rejects.toBeInstanceOf(MigrationFailedError);
@@ -103,15 +91,15 @@ export default defineMigration({
     });
     const lines: string[] = [];
     const logger = { info: (m: string) => lines.push(m), warn: () => undefined, error: () => undefined, debug: () => undefined };
-    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis, logger });
+    const migrator = new DataMigrator({ migrationsDir: 'migrations', cwd: project.dir, redis: live.redis, logger });
     try {
       await migrator.run({ dryRun: true });
       expect(lines).toEqual(['existing: {}']);
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
       await migrator.run();
-      expect(await redis.hgetall('user:1')).toEqual({ name: 'Ada', email: 'ADA@EXAMPLE.COM' });
+      expect(await live.redis.hgetall('user:1')).toEqual({ name: 'Ada', email: 'ADA@EXAMPLE.COM' });
       await migrator.rollback({ steps: 1 });
-      expect(await redis.exists('user:1')).toBe(0);
+      expect(await live.redis.exists('user:1')).toBe(0);
     } finally {
       project.remove();
     }

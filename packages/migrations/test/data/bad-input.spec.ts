@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { freePort, startRedisServer, useRedisServer } from '../support/redis-server';
 import { makeProject, recordingMigration, runOm, type CliResult } from '../support/cli';
 
 const DIR = 'migrations/data-migrations';
@@ -16,20 +16,9 @@ function expectCleanFailure(result: CliResult, message: string | RegExp): void {
 }
 
 describe('om migrate-data with bad input: a clear message, a non-zero exit, nothing written', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
+  const live = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
-  beforeEach(() => redis.flushall());
-
-  const om = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runOm(args, { cwd, env: { REDIS_OM_URL: server.url, ...env } });
+  const om = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runOm(args, { cwd, env: { REDIS_OM_URL: live.server.url, ...env } });
 
   it.each([
     ['', 'A migration name is required.'],
@@ -51,7 +40,7 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
     const project = makeProject(files);
     try {
       expectCleanFailure(await om(['migrate-data', 'run', '-y'], project.dir), message);
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();
     }
@@ -108,7 +97,7 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
     try {
       expectCleanFailure(await om(['migrate-data', 'run', '-y', '--module', './lib/missing.ts'], project.dir), 'Cannot find migration module lib/missing.ts.');
       expectCleanFailure(await om(['migrate-data', 'run', '-y', '--module', './lib/none.ts'], project.dir), 'Module lib/none.ts does not export an array named MIGRATIONS.');
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();
     }
@@ -121,7 +110,7 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
     });
     try {
       expect((await om(['migrate-data', 'run', '-y', '--limit', '1'], project.dir)).code).toBe(0);
-      const ledgerBefore = await redis.hgetall('om:migrations:data:ledger');
+      const ledgerBefore = await live.redis.hgetall('om:migrations:data:ledger');
       expectCleanFailure(await om(['migrate-data', 'rollback', 'nope', '-y'], project.dir), 'No data migration has the id nope.');
       expectCleanFailure(
         await om(['migrate-data', 'rollback', '20200102_000000_b', '-y'], project.dir),
@@ -131,8 +120,8 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
         await om(['migrate-data', 'rollback', '20200101_000000_a', '-y'], project.dir),
         'Cannot roll back 20200101_000000_a: no down() defined. Nothing was rolled back.',
       );
-      expect(await redis.hgetall('om:migrations:data:ledger')).toEqual(ledgerBefore);
-      expect(await redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a']);
+      expect(await live.redis.hgetall('om:migrations:data:ledger')).toEqual(ledgerBefore);
+      expect(await live.redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_a']);
     } finally {
       project.remove();
     }
@@ -183,11 +172,11 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
       expect(wrong.stderr).not.toContain('wrong-password');
       const none = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `redis://127.0.0.1:${secured.port}` });
       expectCleanFailure(none, 'requires a password and none was given');
-      const db = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `${server.url}/99` });
-      expectCleanFailure(db, `Redis at ${server.url}/99 has no database 99.`);
+      const db = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `${live.server.url}/99` });
+      expectCleanFailure(db, `Redis at ${live.server.url}/99 has no database 99.`);
       const url = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: 'http://localhost:6379' });
       expectCleanFailure(url, 'Invalid settings: redisUrl must start with redis:// or rediss://.');
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();
       await secured.stop();
@@ -197,7 +186,7 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
   it('a hand-edited ledger entry is named, with the fix', async () => {
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
     try {
-      await redis.hset('om:migrations:data:ledger', '20200101_000000_a', '{"oops":1}');
+      await live.redis.hset('om:migrations:data:ledger', '20200101_000000_a', '{"oops":1}');
       expectCleanFailure(
         await om(['migrate-data', 'status'], project.dir),
         'The ledger entry for 20200101_000000_a in om:migrations:data:ledger is not valid.',
@@ -210,9 +199,9 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
   it('a database index in the URL keeps the ledger in that database', async () => {
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
     try {
-      expect((await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `${server.url}/3` })).code).toBe(0);
-      expect(await redis.dbsize()).toBe(0);
-      const db3 = new Redis(`${server.url}/3`);
+      expect((await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `${live.server.url}/3` })).code).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
+      const db3 = new Redis(`${live.server.url}/3`);
       expect(await db3.hkeys('om:migrations:data:ledger')).toEqual(['20200101_000000_a']);
       db3.disconnect();
       expect(join('a', 'b')).toBe('a/b');

@@ -1,7 +1,6 @@
-import Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { makeProject, recordingMigration, runOm } from '../support/cli';
-import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { useRedisServer } from '../support/redis-server';
 import { spawn } from 'node:child_process';
 import { OM_BIN } from '../support/cli';
 
@@ -9,24 +8,13 @@ const DIR = 'migrations/data-migrations';
 const SLOW = recordingMigration('20200101_000000_slow', { up: 'await new Promise((r) => setTimeout(r, 2500));' });
 
 describe('the migration lock, with real processes', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
+  const live = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
-  beforeEach(() => redis.flushall());
-
-  const om = (args: string[], cwd: string) => runOm(args, { cwd, env: { REDIS_OM_URL: server.url } });
+  const om = (args: string[], cwd: string) => runOm(args, { cwd, env: { REDIS_OM_URL: live.server.url } });
 
   async function waitForLock(): Promise<string> {
     for (let i = 0; i < 200; i++) {
-      const value = await redis.get('om:migrations:lock');
+      const value = await live.redis.get('om:migrations:lock');
       if (value) return value;
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -48,8 +36,8 @@ describe('the migration lock, with real processes', () => {
       expect(firstResult.code).toBe(0);
       expect(patientResult.code).toBe(0);
       expect(patientResult.stdout).toMatch(/another run applied the pending migrations while this one waited|No pending data migrations/);
-      expect(await redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_slow']);
-      expect(await redis.exists('om:migrations:lock')).toBe(0);
+      expect(await live.redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_slow']);
+      expect(await live.redis.exists('om:migrations:lock')).toBe(0);
     } finally {
       project.remove();
     }
@@ -60,18 +48,18 @@ describe('the migration lock, with real processes', () => {
     try {
       const killed = spawn(process.execPath, [OM_BIN, 'migrate-data', 'run', '-y', '--lock-lease', '1'], {
         cwd: project.dir,
-        env: { ...process.env, REDIS_OM_URL: server.url },
+        env: { ...process.env, REDIS_OM_URL: live.server.url },
         stdio: 'ignore',
       });
       const exited = new Promise((r) => killed.once('exit', r));
       await waitForLock();
       killed.kill('SIGKILL');
       await exited;
-      expect(await redis.exists('om:migrations:lock')).toBe(1);
+      expect(await live.redis.exists('om:migrations:lock')).toBe(1);
       const next = await om(['migrate-data', 'run', '-y', '--lock-timeout', '10'], project.dir);
       expect(next.code).toBe(0);
       expect(next.stdout).toContain('Applied 1 migration (batch 1).');
-      expect(await redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_slow']);
+      expect(await live.redis.lrange('calls', 0, -1)).toEqual(['up:20200101_000000_slow']);
     } finally {
       project.remove();
     }

@@ -1,27 +1,15 @@
-import Redis from 'ioredis';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeProject, recordingMigration, runOm, runOmInTerminal } from '../support/cli';
-import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { useRedisServer } from '../support/redis-server';
 
 const DIR = 'migrations/data-migrations';
 
 describe('om migrate-data against a real redis-server', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
+  const live = useRedisServer();
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
-  });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
-  beforeEach(() => redis.flushall());
-
-  const om = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runOm(args, { cwd, env: { REDIS_OM_URL: server.url, ...env } });
-  const calls = () => redis.lrange('calls', 0, -1);
+  const om = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runOm(args, { cwd, env: { REDIS_OM_URL: live.server.url, ...env } });
+  const calls = () => live.redis.lrange('calls', 0, -1);
 
   it('creates, lists, runs, rolls back and resets, like the seed', async () => {
     const project = makeProject();
@@ -107,14 +95,14 @@ describe('om migrate-data against a real redis-server', () => {
       }),
     });
     try {
-      await redis.set('existing', '1');
-      const before = await redis.dbsize();
+      await live.redis.set('existing', '1');
+      const before = await live.redis.dbsize();
       const result = await om(['migrate-data', 'run', '--dry-run'], project.dir);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Dry run: would run 2 migrations, in this order:\n  1. 20200102_000000_b - test migration 20200102_000000_b\nwould touch 1 keys\n  2. 20200101_000000_a');
       expect(result.stdout).toContain('Nothing was written.');
-      expect(await redis.dbsize()).toBe(before);
-      expect(await redis.keys('om:*')).toEqual([]);
+      expect(await live.redis.dbsize()).toBe(before);
+      expect(await live.redis.keys('om:*')).toEqual([]);
     } finally {
       project.remove();
     }
@@ -128,7 +116,7 @@ describe('om migrate-data against a real redis-server', () => {
       const result = await om(['migrate-data', 'run', '--dry-run'], project.dir);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('Data migration 20200101_000000_a tried to send RPUSH during a dry run; nothing was written.');
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();
     }
@@ -148,7 +136,7 @@ describe('om migrate-data against a real redis-server', () => {
       const status = JSON.parse((await om(['migrate-data', 'status', '--json'], project.dir)).stdout);
       expect(status.appliedMigrations).toEqual(['20200101_000000_a']);
       expect(status.pendingMigrations).toEqual(['20200102_000000_b', '20200103_000000_c']);
-      expect(await redis.exists('om:migrations:lock')).toBe(0);
+      expect(await live.redis.exists('om:migrations:lock')).toBe(0);
     } finally {
       project.remove();
     }
@@ -173,7 +161,7 @@ describe('om migrate-data against a real redis-server', () => {
       const detailed = await om(['migrate-data', 'status', '--detailed'], project.dir);
       expect(detailed.stdout).toContain('20200101_000000_a  (cannot run yet: key ready is not set)');
 
-      await redis.set('ready', '1');
+      await live.redis.set('ready', '1');
       await om(['migrate-data', 'run', '-y'], project.dir);
       expect((await calls()).slice(1)).toEqual(['up:20200101_000000_a', 'up:20200102_000000_b']);
     } finally {
@@ -262,7 +250,7 @@ export const MIGRATIONS = [One, { id: '002_two', dependencies: ['001_one'], up: 
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('"Run 1 migration?" needs an answer, and there is no terminal to ask on.');
       expect(result.stderr).toContain('Pass -y (--yes)');
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();
     }
@@ -271,12 +259,12 @@ export const MIGRATIONS = [One, { id: '002_two', dependencies: ['001_one'], up: 
   it('on a terminal, run asks first: y runs, n changes nothing', async () => {
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
     try {
-      const env = { REDIS_OM_URL: server.url };
+      const env = { REDIS_OM_URL: live.server.url };
       const no = await runOmInTerminal(['migrate-data', 'run'], 'n\r', { cwd: project.dir, env });
       expect(no.stdout).toContain('Run 1 migration?');
       expect(no.stdout).toContain('Aborted: nothing was changed.');
       expect(no.code).toBe(1);
-      expect(await redis.dbsize()).toBe(0);
+      expect(await live.redis.dbsize()).toBe(0);
       const yes = await runOmInTerminal(['migrate-data', 'run'], 'y\r', { cwd: project.dir, env });
       expect(yes.stdout).toContain('Applied 1 migration (batch 1).');
       expect(yes.code).toBe(0);

@@ -69,3 +69,26 @@ async function waitForPing(url: string, child: ChildProcess): Promise<void> {
     }
   }
 }
+
+/**
+ * Gives a suite its own redis-server for all its tests (started before, stopped after) and a
+ * client to it, and empties every database before each test.
+ */
+export function useRedisServer(options: { password?: string; extraArgs?: string[] } = {}): {
+  readonly server: TestRedisServer;
+  readonly redis: Redis;
+} {
+  const state = {} as { server: TestRedisServer; redis: Redis };
+  beforeAll(async () => {
+    state.server = await startRedisServer(options);
+    state.redis = new Redis(state.server.url);
+  });
+  afterAll(async () => {
+    state.redis?.disconnect();
+    await state.server?.stop();
+  });
+  beforeEach(async () => {
+    await state.redis.flushall();
+  });
+  return state;
+}
