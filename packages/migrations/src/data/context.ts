@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Repository, Schema } from 'redis-om';
 import { DryRunWriteError } from '../errors';
 import type { Logger } from '../logger';
@@ -38,12 +38,20 @@ export class RepositoryConnections {
   }
 
   private async open(): Promise<NodeRedisClient> {
-    if (!('options' in this.redis) || (this.redis as Redis).options.host === undefined) {
-      throw new Error('ctx.repository() needs a single Redis server connection.');
-    }
-    const { host, port, username, password, db } = (this.redis as Redis).options;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createClient } = require('redis') as typeof import('redis');
+    const { createClient, createCluster } = require('redis') as typeof import('redis');
+    if (this.redis instanceof Cluster) {
+      const rootNodes = this.redis.nodes('master').map((node) => ({ socket: { host: node.options.host, port: node.options.port } }));
+      const { username, password } = this.redis.options.redisOptions ?? {};
+      const cluster = createCluster({
+        rootNodes,
+        defaults: { username: username || undefined, password: password || undefined },
+      });
+      cluster.on('error', () => undefined);
+      await cluster.connect();
+      return cluster as unknown as NodeRedisClient;
+    }
+    const { host, port, username, password, db } = this.redis.options;
     const client = createClient({
       socket: { host, port, reconnectStrategy: false },
       username: username || undefined,

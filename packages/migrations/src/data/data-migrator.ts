@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { LockLostError, MigrationFailedError } from '../errors';
@@ -5,7 +6,7 @@ import { silentLogger, type Logger } from '../logger';
 import { connectRedis } from '../redis/connect';
 import { Ledger, type LedgerEntry } from '../state/ledger';
 import { MigrationLock, type HeldLock } from '../state/lock';
-import { stateKeys } from '../state/keys';
+import { clusterSafePrefix, stateKeys } from '../state/keys';
 import { RepositoryConnections, createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext, RedisClient } from './migration';
@@ -94,6 +95,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   private readonly logger: Logger;
   private readonly ownsConnection: boolean;
   private connection?: Promise<RedisClient>;
+  private effectivePrefix?: string;
   private readonly builtin: { models?: string; timeZone?: string; batch?: BatchOptions };
 
   constructor(options: DataMigratorOptions = {}) {
@@ -282,6 +284,15 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     }
   }
 
+  /**
+   * The prefix of the engine's keys on the connected server: the configured one, with a hash
+   * tag added on a Redis Cluster (see {@link clusterSafePrefix}). Valid after the first call
+   * that connects (e.g. {@link client}).
+   */
+  get keyPrefix(): string {
+    return this.effectivePrefix ?? this.settings.keyPrefix;
+  }
+
   /** The Redis connection the migrator works on (opened on first use), for read-only tools. */
   async client(): Promise<RedisClient> {
     return (await this.state()).redis;
@@ -305,7 +316,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
       this.connection = undefined;
       throw error;
     }
-    const keys = stateKeys(this.settings.keyPrefix);
+    this.effectivePrefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
+    const keys = stateKeys(this.effectivePrefix);
     return { redis, ledger: new Ledger(redis, keys.dataLedger, keys.lock), lock: new MigrationLock(redis, keys.lock) };
   }
 
@@ -326,7 +338,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
       dryRun,
       connections,
       migrationId: m.id,
-      keyPrefix: this.settings.keyPrefix,
+      keyPrefix: this.keyPrefix,
       batch: this.builtin.batch,
       onBatch: (progress) => this.emit('batch', { ...progress, id: m.id }),
     });

@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { databaseIndexOf, redactRedisUrl } from '../config/redis-url';
+import type { RedisClient } from '../data/migration';
 import { RedisConnectionError, describeCause } from '../errors';
 
 /** How long to wait for the first connection before giving up. */
@@ -7,9 +8,11 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Opens an ioredis connection and proves it works with a PING, so that a wrong host, password
- * or database index is reported once, clearly, before any migration runs.
+ * or database index is reported once, clearly, before any migration runs. When the server is a
+ * Redis Cluster node (`INFO cluster` says `cluster_enabled:1`), the result is an ioredis
+ * `Cluster` seeded with that node, so the same URL works for both.
  */
-export async function connectRedis(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Redis> {
+export async function connectRedis(url: string, options: { connectTimeoutMs?: number } = {}): Promise<RedisClient> {
   const shown = redactRedisUrl(url);
   const db = databaseIndexOf(url);
   if (!Number.isInteger(db) || db < 0) {
@@ -44,14 +47,59 @@ export async function connectRedis(url: string, options: { connectTimeoutMs?: nu
     await client.ping();
     // ioredis reports a failed SELECT only as an event and then serves database 0: check.
     if (lastError !== undefined) throw lastError;
+    if (await isClusterNode(client)) {
+      client.disconnect();
+      return await connectCluster(client, shown, db, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    }
     if (db !== 0) await client.select(db);
   } catch (cause) {
     client.disconnect();
+    if (cause instanceof RedisConnectionError) throw cause;
     throw classifyConnectionError(lastError ?? cause, shown, db);
   }
   client.options.retryStrategy = (times: number) => (times > 20 ? null : Math.min(times * 100, 2_000));
   client.options.maxRetriesPerRequest = 20;
   return client;
+}
+
+async function isClusterNode(client: Redis): Promise<boolean> {
+  try {
+    return /cluster_enabled:1/.test(await client.info('cluster'));
+  } catch {
+    // INFO may be denied by ACLs: such a server is treated as a single node.
+    return false;
+  }
+}
+
+async function connectCluster(seed: Redis, shown: string, db: number, connectTimeout: number): Promise<Cluster> {
+  if (db !== 0) throw clusterHasOnlyDbZero(shown);
+  const { host, port, username, password, tls } = seed.options;
+  const cluster = new Cluster([{ host, port }], {
+    lazyConnect: true,
+    redisOptions: { username, password, tls, connectTimeout, disconnectTimeout: 100 },
+    clusterRetryStrategy: () => null,
+  });
+  let lastError: unknown;
+  cluster.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await cluster.connect();
+    await cluster.ping();
+  } catch (cause) {
+    cluster.disconnect();
+    throw new RedisConnectionError(`Cannot connect to the Redis Cluster at ${shown}: ${describeCause(lastError ?? cause)}.`, {
+      hint: 'Check that every node of the cluster is reachable from here.',
+    });
+  }
+  cluster.options.clusterRetryStrategy = (times: number) => (times > 20 ? null : Math.min(times * 100, 2_000));
+  return cluster;
+}
+
+function clusterHasOnlyDbZero(shownUrl: string): RedisConnectionError {
+  return new RedisConnectionError(`${shownUrl} is a Redis Cluster node, and a cluster has only database 0.`, {
+    hint: 'Remove the database number from the URL.',
+  });
 }
 
 function classifyConnectionError(cause: unknown, shownUrl: string, db: number): RedisConnectionError {
@@ -66,6 +114,9 @@ function classifyConnectionError(cause: unknown, shownUrl: string, db: number): 
     return new RedisConnectionError(`Redis at ${shownUrl} requires a password and none was given.`, {
       hint: 'Put the password in REDIS_OM_URL: redis://:password@host:port (or redis://user:password@host:port).',
     });
+  }
+  if (/SELECT is not allowed in cluster mode/i.test(text)) {
+    return clusterHasOnlyDbZero(shownUrl);
   }
   if (/DB index is out of range|invalid DB index/i.test(text)) {
     return new RedisConnectionError(`Redis at ${shownUrl} has no database ${db}.`, {

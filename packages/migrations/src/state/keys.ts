@@ -16,4 +16,14 @@ export function stateKeys(prefix: string) {
   } as const;
 }
 
+/**
+ * The prefix to use on a Redis Cluster. Ledger writes are Lua scripts over the lock and the
+ * ledger, so every engine key must hash to one slot: a prefix without a hash tag gets one
+ * (`om:migrations:` → `{om:migrations}:`, so keys read `{om:migrations}:lock`).
+ */
+export function clusterSafePrefix(prefix: string): string {
+  if (/\{[^}]+\}/.test(prefix)) return prefix;
+  return prefix.endsWith(':') ? `{${prefix.slice(0, -1)}}:` : `{${prefix}}`;
+}
+
 export type StateKeys = ReturnType<typeof stateKeys>;

@@ -36,7 +36,7 @@ export function verifyCommand(): Command {
         const check = await checkDatetimeData(await migrator.client(), {
           models,
           batchSize: options.batchSize,
-          keyPrefix: migrator.settings.keyPrefix,
+          keyPrefix: migrator.keyPrefix,
           logger: createConsoleLogger({ verbose: options.verbose }),
           limit: options.limit,
         });

@@ -1,0 +1,84 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { freePort } from './redis-server';
+
+/** A throwaway Redis Cluster of Debian redis-servers on loopback, for one test suite. */
+export interface TestRedisCluster {
+  readonly ports: number[];
+  /** A URL of one node: the engine discovers the others. */
+  readonly url: string;
+  /** A cluster client for assertions. */
+  client(): Cluster;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `masters` redis-servers with cluster mode on, joins them with
+ * `redis-cli --cluster create` (no replicas), and waits until the cluster reports `ok`.
+ */
+export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'om-cluster-'));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  for (let i = 0; i < masters; i++) {
+    const port = await freePort();
+    ports.push(port);
+    children.push(
+      spawn(
+        'redis-server',
+        [
+          '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout', '2000', '--dir', dir,
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
+  }
+  const stop = async () => {
+    await Promise.all(
+      children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) await waitFor(() => cli(port, 'ping') === 'PONG', `node ${port} to answer`);
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      encoding: 'utf8',
+    });
+    if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+    for (const port of ports) await waitFor(() => cli(port, 'cluster', 'info').includes('cluster_state:ok'), `node ${port} to see the cluster ok`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const clients: Cluster[] = [];
+  return {
+    ports,
+    url: `redis://127.0.0.1:${ports[0]}`,
+    client: () => {
+      const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
+      clients.push(client);
+      return client;
+    },
+    stop: async () => {
+      clients.forEach((c) => c.disconnect());
+      await stop();
+    },
+  };
+}
+
+function cli(port: number, ...args: string[]): string {
+  return spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
