@@ -86,7 +86,14 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     // Double quotes: the engine renders single quotes, so a passing check proves formatFiles ran.
     write('.prettierrc', { singleQuote: false });
     write('.gitignore', 'node_modules\n.nx\n');
-    write('apps/app/project.json', { name: 'app', $schema: '../../node_modules/nx/schemas/project-schema.json' });
+    // app depends on the models library: a change there reaches app's migrations through ^production.
+    write('apps/app/project.json', {
+      name: 'app',
+      $schema: '../../node_modules/nx/schemas/project-schema.json',
+      implicitDependencies: ['models'],
+    });
+    write('libs/models/project.json', { name: 'models' });
+    write('libs/models/src/index.ts', 'export const shared = [];\n');
     write('apps/app/src/models.ts', 'export const models = [];\n');
     write('apps/other/project.json', {
       name: 'other',
@@ -288,5 +295,14 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     expect(result.code).toBe(0);
     expect(result.output).toContain('nx run other:migrate-data');
     expect(result.output).not.toContain('nx run app:migrate-data');
+
+    // A change in a library app depends on selects app (its ^production input), not other.
+    const fourth = git('rev-parse', 'HEAD');
+    write('libs/models/src/index.ts', 'export const shared = ["address"];\n');
+    git('commit', '-qam', 'models: shared address');
+    result = nx('affected', '-t', 'migrate-data', `--base=${fourth}`, '--head=HEAD', '--output-style=static');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('nx run app:migrate-data');
+    expect(result.output).not.toContain('nx run other:migrate-data');
   });
 });

@@ -26,6 +26,7 @@ const environmentSettings = z
     redisUrlEnv: envVarName.optional(),
     keyPrefix: z.string().min(1).optional(),
     lockTimeout: z.number().nonnegative().optional(),
+    lockLease: z.number().nonnegative().optional(),
   })
   .strict();
 

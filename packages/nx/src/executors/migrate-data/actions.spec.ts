@@ -41,6 +41,12 @@ describe('migrate-data actions', () => {
     expect(Object.keys(schema.properties).sort()).toEqual(['action', ...forwarded].sort());
   });
 
+  it("schema.json's failureMode choices are the CLI's", () => {
+    const run = migrateData.commands.find((c) => c.name() === 'run')!;
+    const option = run.options.find((o: Option) => o.long === '--failure-mode')!;
+    expect(schema.properties.failureMode.enum).toEqual(option.argChoices);
+  });
+
   it('turns option names into the CLI spelling', () => {
     expect(flagFor('dryRun')).toBe('--dry-run');
     expect(flagFor('lockTimeout')).toBe('--lock-timeout');

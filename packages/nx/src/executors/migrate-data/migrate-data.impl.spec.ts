@@ -131,6 +131,13 @@ describe('@om/nx:migrate-data against a real redis-server', () => {
     expect(redis.cli('get', 'second')).toBe('1');
   });
 
+  it('shows and clears saved progress (progress, clear-progress)', async () => {
+    await expect(run({ action: 'progress' })).resolves.toEqual({ success: true });
+    expect(output.join('\n')).toMatch(/No saved progress/);
+    await expect(run({ action: 'clear-progress' })).resolves.toEqual({ success: true });
+    expect(output.join('\n')).toMatch(/No saved progress to clear/);
+  });
+
   it('selects the environment with the configuration: its Redis URL variable and key prefix', async () => {
     await expect(run({ action: 'run' }, 'staging')).resolves.toEqual({ success: true });
     expect(redis.cli('keys', 'staging:*')).not.toBe('');

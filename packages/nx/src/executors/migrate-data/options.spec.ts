@@ -108,6 +108,63 @@ describe('toArgv', () => {
     );
   });
 
+  it("passes the project's models entry as --models when it is one path, never a list or a glob", () => {
+    const models = join('/ws/apps/app/src/models.ts');
+    expect(toArgv(parseOptions({ action: 'status' }), { models: 'src/models.ts' }, ctx)).toEqual(
+      expect.arrayContaining(['--models', models]),
+    );
+    expect(toArgv(parseOptions({ action: 'status' }), { models: ['src/a.ts', 'src/b.ts'] }, ctx)).not.toContain(
+      '--models',
+    );
+    expect(toArgv(parseOptions({ action: 'status' }), { models: 'src/**/*.schema.ts' }, ctx)).not.toContain('--models');
+    expect(toArgv(parseOptions({ action: 'status', models: '@acme/models' }), { models: 'src/x.ts' }, ctx)).toEqual(
+      expect.arrayContaining(['--models', '@acme/models']),
+    );
+  });
+
+  it('forwards the batch options of run, rollback, stats and verify, and the lock lease', () => {
+    const argv = toArgv(
+      parseOptions({
+        action: 'run',
+        failureMode: 'log_and_skip',
+        batchSize: 500,
+        maxErrors: 0,
+        timezone: 'Europe/Paris',
+        lockLease: 10,
+      }),
+      {},
+      ctx,
+    );
+    expect(argv.join(' ')).toContain(
+      '--failure-mode log_and_skip --batch-size 500 --max-errors 0 --timezone Europe/Paris --migrations-dir',
+    );
+    expect(argv.slice(-2)).toEqual(['--lock-lease', '10']);
+    expect(toArgv(parseOptions({ action: 'verify', checkData: true, limit: 5 }), {}, ctx).slice(0, 5)).toEqual([
+      'migrate-data',
+      'verify',
+      '--check-data',
+      '--limit',
+      '5',
+    ]);
+    expect(() => parseOptions({ action: 'reset', batchSize: 10 })).toThrow(
+      /batchSize does not apply to action "reset"/,
+    );
+    expect(() => parseOptions({ action: 'run', failureMode: 'ignore' })).toThrow(/failureMode/);
+  });
+
+  it('passes the checkpoint name of clear-progress as its positional argument', () => {
+    expect(toArgv(parseOptions({ action: 'clear-progress', id: '2025' }), {}, ctx).slice(0, 3)).toEqual([
+      'migrate-data',
+      'clear-progress',
+      '2025',
+    ]);
+    expect(toArgv(parseOptions({ action: 'clear-progress' }), {}, ctx).slice(0, 3)).toEqual([
+      'migrate-data',
+      'clear-progress',
+      '--migrations-dir',
+    ]);
+  });
+
   it('keeps a package name given as module', () => {
     expect(toArgv(parseOptions({ action: 'status', module: '@acme/migrations' }), {}, ctx)).toContain(
       '@acme/migrations',

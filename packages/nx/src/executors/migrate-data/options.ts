@@ -1,5 +1,5 @@
 import { isAbsolute, join, relative } from 'node:path';
-import { z } from '@om/migrations';
+import { FAILURE_MODES, z, type FailureMode } from '@om/migrations';
 import { DEFAULT_PROJECT_MIGRATIONS_DIR, type EnvironmentSettings } from '../../utils/project-settings';
 import { ACTION_NAMES, ACTIONS, COMMON_OPTIONS, flagFor, type ActionSpec } from './actions';
 import type { MigrateDataExecutorOptions } from './schema';
@@ -18,8 +18,14 @@ export const optionsSchema = z
     yes: z.boolean().optional(),
     detailed: z.boolean().optional(),
     json: z.boolean().optional(),
+    checkData: z.boolean().optional(),
+    failureMode: z.enum(FAILURE_MODES as unknown as [FailureMode, ...FailureMode[]]).optional(),
+    batchSize: z.number().int().min(1).max(100_000).optional(),
+    maxErrors: z.number().int().nonnegative().optional(),
+    timezone: z.string().min(1).optional(),
     migrationsDir: z.string().min(1).optional(),
     module: z.string().min(1).optional(),
+    models: z.string().min(1).optional(),
     redisUrl: z
       .string()
       .refine((url) => /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://')
@@ -30,6 +36,7 @@ export const optionsSchema = z
       .optional(),
     keyPrefix: z.string().min(1).optional(),
     lockTimeout: z.number().nonnegative().optional(),
+    lockLease: z.number().nonnegative().optional(),
     verbose: z.boolean().optional(),
   })
   .superRefine((options, ctx) => {
@@ -90,10 +97,13 @@ export function toArgv(
   argv.push('--migrations-dir', projectPath(migrationsDir));
   const module = options.module ?? settings.module;
   if (module) argv.push('--module', looksLikePath(module) ? projectPath(module) : module);
+  const models = options.models ?? singleModelsPath(settings.models);
+  if (models) argv.push('--models', looksLikePath(models) ? projectPath(models) : models);
   const redisUrl = options.redisUrl ?? redisUrlFromEnv(options.redisUrlEnv ?? settings.redisUrlEnv, context.env);
   if (redisUrl) argv.push('--redis-url', redisUrl);
   pushFlag(argv, 'keyPrefix', options.keyPrefix ?? settings.keyPrefix);
   pushFlag(argv, 'lockTimeout', options.lockTimeout ?? settings.lockTimeout);
+  pushFlag(argv, 'lockLease', options.lockLease ?? settings.lockLease);
   pushFlag(argv, 'verbose', options.verbose);
   return argv;
 }
@@ -126,6 +136,17 @@ function pushFlag(argv: string[], option: string, value: unknown): void {
   else argv.push(flagFor(option), String(value));
 }
 
+/** A path relative to the project root, rather than a package name (`@acme/models`, `models`). */
 function looksLikePath(specifier: string): boolean {
-  return specifier.startsWith('.') || isAbsolute(specifier) || /\.[cm]?[jt]s$/.test(specifier);
+  if (specifier.startsWith('.') || isAbsolute(specifier) || /\.[cm]?[jt]s$/.test(specifier)) return true;
+  return !specifier.startsWith('@') && specifier.includes('/');
+}
+
+/**
+ * The project's models entry as the CLI's `--models` module: only when it is one path. A list
+ * or a glob describes the files for `nx affected`, not a module to load.
+ */
+function singleModelsPath(models: string | string[] | undefined): string | undefined {
+  if (typeof models !== 'string' || /[*?{[]/.test(models)) return undefined;
+  return models;
 }

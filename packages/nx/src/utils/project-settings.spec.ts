@@ -1,0 +1,49 @@
+import { joinProjectPath, parseProjectSettings, readProjectSettings, settingsFor } from './project-settings';
+
+describe('project settings (metadata.om)', () => {
+  it('accepts every documented key, and nothing as no settings', () => {
+    const settings = {
+      migrationsDir: 'db',
+      models: ['src/models.ts', 'src/more'],
+      module: './src/migrations.ts',
+      redisUrlEnv: 'APP_REDIS_URL',
+      keyPrefix: 'app:',
+      lockTimeout: 5,
+      configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL' } },
+    };
+    expect(parseProjectSettings(settings, 'x')).toEqual(settings);
+    expect(parseProjectSettings(undefined, 'x')).toEqual({});
+  });
+
+  it.each([
+    [{ redisUrl: 'redis://:pw@h:6379' }, /Unrecognized key: "redisUrl".*redisUrlEnv/],
+    [{ configurations: { prod: { redisUrl: 'redis://h' } } }, /configurations\.prod: Unrecognized key.*redisUrlEnv/],
+    [{ redisUrlEnv: 'redis://h:6379' }, /redisUrlEnv: must be the name of an environment variable/],
+    [{ migrationsDir: '/abs/path' }, /migrationsDir: must be relative to the project root/],
+    [{ migrationDir: 'typo' }, /Unrecognized key: "migrationDir"/],
+  ])('refuses %j, naming the file', (value, message) => {
+    expect(() => parseProjectSettings(value, 'apps/app/project.json')).toThrow(message);
+    expect(() => parseProjectSettings(value, 'apps/app/project.json')).toThrow(/in apps\/app\/project.json/);
+  });
+
+  it('lays the selected configuration over the base settings', () => {
+    const settings = { redisUrlEnv: 'A', keyPrefix: 'k:', configurations: { staging: { redisUrlEnv: 'B' } } };
+    expect(settingsFor(settings, 'staging')).toEqual({ redisUrlEnv: 'B', keyPrefix: 'k:' });
+    expect(settingsFor(settings, 'production')).toEqual({ redisUrlEnv: 'A', keyPrefix: 'k:' });
+    expect(settingsFor(settings, undefined)).toEqual({ redisUrlEnv: 'A', keyPrefix: 'k:' });
+  });
+
+  it('reads metadata.om from a project configuration', () => {
+    expect(readProjectSettings({ root: 'apps/app', metadata: { om: { migrationsDir: 'db' } } })).toEqual({
+      migrationsDir: 'db',
+    });
+    expect(readProjectSettings({ root: 'apps/app' })).toEqual({});
+  });
+
+  it('joins project-relative paths with forward slashes', () => {
+    expect(joinProjectPath('apps/app', 'migrations')).toBe('apps/app/migrations');
+    expect(joinProjectPath('apps/app/', './db/')).toBe('apps/app/db');
+    expect(joinProjectPath('.', 'migrations')).toBe('migrations');
+    expect(joinProjectPath('apps/app', '.')).toBe('apps/app');
+  });
+});
