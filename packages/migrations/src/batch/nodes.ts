@@ -7,6 +7,8 @@ export interface ScanNode {
   /** `host:port`, stored in the checkpoint with the node's cursor. */
   readonly id: string;
   readonly client: Redis;
+  /** A cluster master: scripts must keep to one slot, so writes go one key per call. */
+  readonly clustered: boolean;
 }
 
 function isCluster(redis: RedisClient): redis is Cluster {
@@ -22,7 +24,7 @@ function isCluster(redis: RedisClient): redis is Cluster {
 export async function scanNodes(redis: RedisClient): Promise<ScanNode[]> {
   if (!isCluster(redis)) {
     const { host, port } = redis.options;
-    return [{ id: `${host ?? 'localhost'}:${port ?? 6379}`, client: redis }];
+    return [{ id: `${host ?? 'localhost'}:${port ?? 6379}`, client: redis, clustered: false }];
   }
   if (redis.status !== 'ready') {
     await new Promise<void>((resolve, reject) => {
@@ -33,7 +35,7 @@ export async function scanNodes(redis: RedisClient): Promise<ScanNode[]> {
   }
   return redis
     .nodes('master')
-    .map((client) => ({ id: `${client.options.host}:${client.options.port}`, client }))
+    .map((client) => ({ id: `${client.options.host}:${client.options.port}`, client, clustered: true }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -6,7 +6,7 @@ import { CheckpointStore, clip, failureRecord, type Checkpoint } from './checkpo
 import { BatchStoppedError } from './errors';
 import { scanFraction, scanNodes, type ScanNode } from './nodes';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
-import { HASH_COMPARE_AND_SET, JSON_COMPARE_AND_SET } from './scripts';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, JSON_COMPARE_AND_SET } from './scripts';
 import {
   FAILURE_MODES,
   emptyCounters,
@@ -85,13 +85,20 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
   const keysAtStart = state.counters.keys;
   const scripts = new ScriptCache(spec.type === 'hash' ? HASH_COMPARE_AND_SET : JSON_COMPARE_AND_SET);
+  const batchScript = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
   const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
 
   for (let n = 0; n < nodes.length; n += 1) {
     const node = nodes[n]!;
     const entry = state.nodes[n]!;
-    while (!entry.done) {
-      const [next, keys] = await node.client.scan(entry.cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType);
+    const scan = (cursor: string) => node.client.scan(cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType);
+    let page = entry.done ? undefined : scan(entry.cursor);
+    while (!entry.done && page) {
+      const [next, keys] = await page;
+      // Ask for the next page while this one is processed: SCAN only reads, and the checkpoint
+      // still moves only after this batch is written.
+      page = next === '0' ? undefined : scan(next);
+      page?.catch(() => undefined);
       const counters: BatchCounters = { ...state.counters };
       if (keys.length > 0) {
         try {
@@ -147,7 +154,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       }
       return;
     }
-    if (writes.length > 0) await write(node.client, writes, counters);
+    if (writes.length > 0) {
+      if (spec.type === 'hash' && !node.clustered) await writeBatch(node.client, writes, counters);
+      else await write(node.client, writes, counters);
+    }
   }
 
   function decide(key: string, field: string, read: ReadValue<string | JsonValue>, counters: BatchCounters): Outcome {
@@ -202,6 +212,61 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     return spec.type === 'hash' ? String(value) : JSON.stringify(value);
   }
 
+  /** Tallies one key's write: which of its values were written, which met a conflict. */
+  function tally(w: { key: string; outcomes: Extract<Outcome, { kind: 'write' }>[] }, skipped: ReadonlySet<string>, counters: BatchCounters): void {
+    let wrote = 0;
+    for (const o of w.outcomes) {
+      if (skipped.has(o.field)) {
+        counters.conflicts += 1;
+        env.logger.debug(`${spec.name}: ${w.key} ${o.field} changed since it was read; left as the app wrote it`);
+      } else {
+        wrote += 1;
+        if (o.defaulted) counters.defaulted += 1;
+        else counters.converted += 1;
+      }
+    }
+    if (wrote > 0) counters.keysChanged += 1;
+  }
+
+  /** The whole batch in one script call (single server, HASH): see scripts.ts. */
+  async function writeBatch(
+    client: Redis,
+    writes: { key: string; outcomes: Extract<Outcome, { kind: 'write' }>[] }[],
+    counters: BatchCounters,
+  ): Promise<void> {
+    const args: (string | number)[] = [];
+    for (const w of writes) {
+      args.push(w.outcomes.length);
+      for (const o of w.outcomes) args.push(o.field, o.expected, o.next);
+    }
+    let reply: unknown;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        reply = await client.evalsha(await batchScript.sha(client), writes.length, ...writes.map((w) => w.key), ...args);
+        break;
+      } catch (error) {
+        const message = describeCause(error);
+        if (/NOSCRIPT/.test(message) && attempt === 0) {
+          batchScript.forget(client);
+          continue;
+        }
+        throw new OmError(`${spec.name}: writing a batch of ${writes.length} keys failed: ${message}`, {
+          cause: error,
+          hint: 'The checkpoint stays at the batch before; run again to resume (values written already are left alone).',
+        });
+      }
+    }
+    const conflicts = new Map<number, Set<string>>();
+    const flat = reply as (number | string)[];
+    for (let i = 0; i < flat.length; i += 2) {
+      const index = Number(flat[i]) - 1;
+      let set = conflicts.get(index);
+      if (!set) conflicts.set(index, (set = new Set()));
+      set.add(String(flat[i + 1]));
+    }
+    writes.forEach((w, i) => tally(w, conflicts.get(i) ?? new Set(), counters));
+  }
+
   async function write(
     client: Redis,
     writes: { key: string; outcomes: Extract<Outcome, { kind: 'write' }>[] }[],
@@ -230,19 +295,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
             hint: 'The checkpoint stays at the batch before; run again to resume (values written already are left alone).',
           });
         }
-        const skipped = new Set(conflicts as string[]);
-        let wrote = 0;
-        for (const o of w.outcomes) {
-          if (skipped.has(o.field)) {
-            counters.conflicts += 1;
-            env.logger.debug(`${spec.name}: ${w.key} ${o.field} changed since it was read; left as the app wrote it`);
-          } else {
-            wrote += 1;
-            if (o.defaulted) counters.defaulted += 1;
-            else counters.converted += 1;
-          }
-        }
-        if (wrote > 0) counters.keysChanged += 1;
+        tally(w, new Set(conflicts as string[]), counters);
       });
       pending = retry;
     }

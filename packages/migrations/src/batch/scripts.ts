@@ -8,7 +8,11 @@
  * must be retried), and a busy key makes the retries pile up. A script runs atomically on the
  * server, compares each field with the value we read and writes only if it is unchanged, and
  * EVALSHA calls pipeline like any other command, one key each, so it works unchanged on every
- * master of a Redis Cluster. Fields that changed are returned and counted as conflicts: the
+ * master of a Redis Cluster. On a single server, HASH batches go further: one script call
+ * checks and writes the whole batch (Lua's fixed cost per call is most of its cost; measured
+ * 12 µs per single-key call against 2 µs for a plain HSET), holding the server for about as
+ * long as the batch's HSETs would take. A cluster refuses scripts whose keys span slots, so there
+ * it stays one call per key. Fields that changed are returned and counted as conflicts: the
  * app's value stands (if the app wrote it through redis-om 0.4.7 it is epoch seconds already).
  */
 
@@ -18,14 +22,21 @@
  * (a deleted key or field is a conflict too, so a key removed meanwhile is never recreated).
  */
 export const HASH_COMPARE_AND_SET = `
+local n = #ARGV / 3
+local fields = {}
+for i = 1, n do fields[i] = ARGV[3 * i - 2] end
+local current = redis.call('HMGET', KEYS[1], unpack(fields))
+local set = {}
 local conflicts = {}
-for i = 1, #ARGV, 3 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+for i = 1, n do
+  if current[i] == ARGV[3 * i - 1] then
+    set[#set + 1] = ARGV[3 * i - 2]
+    set[#set + 1] = ARGV[3 * i]
   else
-    conflicts[#conflicts + 1] = ARGV[i]
+    conflicts[#conflicts + 1] = ARGV[3 * i - 2]
   end
 end
+if #set > 0 then redis.call('HSET', KEYS[1], unpack(set)) end
 return conflicts`;
 
 /**
@@ -42,5 +53,35 @@ for i = 1, #ARGV, 3 do
   else
     conflicts[#conflicts + 1] = ARGV[i]
   end
+end
+return conflicts`;
+
+/**
+ * HASH, a whole batch on a single server: KEYS = the batch's keys; ARGV = for each key in
+ * order, the number n of its fields, then n triples field, expected, new. Returns a flat list
+ * of key index (1-based) and field for every value not written.
+ */
+export const HASH_COMPARE_AND_SET_BATCH = `
+local conflicts = {}
+local a = 1
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local fields = {}
+  for i = 1, n do fields[i] = ARGV[a + 3 * (i - 1)] end
+  local current = redis.call('HMGET', KEYS[k], unpack(fields))
+  local set = {}
+  for i = 1, n do
+    local at = a + 3 * (i - 1)
+    if current[i] == ARGV[at + 1] then
+      set[#set + 1] = ARGV[at]
+      set[#set + 1] = ARGV[at + 2]
+    else
+      conflicts[#conflicts + 1] = k
+      conflicts[#conflicts + 1] = ARGV[at]
+    end
+  end
+  if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
+  a = a + 3 * n
 end
 return conflicts`;

@@ -157,6 +157,8 @@ function utcSeconds(year: number, month: number, day: number, hour: number, minu
 function formatDecimal(whole: number, fractionDigits: string): string {
   const digits = fractionDigits.replace(/0+$/, '');
   if (digits === '') return String(whole);
+  // The common case, without BigInt (the migration formats millions of these).
+  if (whole >= 0) return `${whole}.${digits}`;
   const scale = 10n ** BigInt(digits.length);
   const scaled = BigInt(whole) * scale + BigInt(digits);
   const negative = scaled < 0n;
