@@ -1,0 +1,93 @@
+import { Cluster } from 'ioredis';
+import { resolve } from 'node:path';
+import { CheckpointStore, scanTransform } from '../../src/batch';
+import { checkDatetimeData } from '../../src/builtin/datetime/inspect';
+import { loadModels } from '../../src/builtin/datetime/models';
+import { DataMigrator } from '../../src/data/data-migrator';
+import { captureLogger } from '../batch/capture-logger';
+import { startRedisCluster, type TestRedisCluster } from './redis-cluster';
+
+const MODELS = resolve(__dirname, '../datetime/fixtures/hash-models.ts');
+const KEYS = 3000;
+// Hash-tagged, so the lock, the ledger and the checkpoints share a slot (the ledger's fenced
+// writes are scripts over two of them).
+const PREFIX = '{om}:migrations:';
+
+describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
+  let cluster: TestRedisCluster;
+  let redis: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+    redis = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
+  }, 60_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await cluster?.stop();
+  });
+
+  async function seed(): Promise<void> {
+    await Promise.all(redis.nodes('master').map((node) => node.flushall()));
+    for (let start = 0; start < KEYS; start += 500) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) => {
+          const i = start + j;
+          return redis.hset(`Event:${i}`, 'title', `e${i}`, 'createdAt', new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(), 'updatedAt', '2024-01-02');
+        }),
+      );
+    }
+  }
+
+  it('spreads the test keys over every master', async () => {
+    await seed();
+    const sizes = await Promise.all(redis.nodes('master').map((node) => node.dbsize()));
+    expect(sizes).toHaveLength(3);
+    for (const size of sizes) expect(size).toBeGreaterThan(KEYS / 6);
+  });
+
+  it('the helper scans every master, with a cursor per master in its checkpoint, and resumes', async () => {
+    await seed();
+    const spec = {
+      name: 'upper-title',
+      match: 'Event:*',
+      type: 'hash' as const,
+      fields: ['title'],
+      batchSize: 200,
+      transform: (v: string) => (v === v.toUpperCase() ? undefined : v.toUpperCase()),
+    };
+    const crash = new Error('crash');
+    const failed = await scanTransform(
+      redis,
+      { ...spec, onBatch: (p) => { if (p.counters.batches === 8) throw crash; } },
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    ).catch((e: unknown) => e);
+    expect(failed).toBe(crash);
+    const saved = await new CheckpointStore(redis, PREFIX).get('upper-title');
+    expect(saved?.nodes.map((n) => n.node).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
+
+    const result = await scanTransform(redis, spec, { logger: captureLogger(), keyPrefix: PREFIX });
+    expect(result.resumed).toBe(true);
+    expect(result.counters.converted).toBe(KEYS);
+    for (let i = 0; i < KEYS; i += 97) expect(await redis.hget(`Event:${i}`, 'title')).toBe(`E${i}`);
+  });
+
+  it('the built-in datetime migration converts the keys of every master, and rolls back', async () => {
+    await seed();
+    const migrator = new DataMigrator({ redis, models: MODELS, keyPrefix: PREFIX, migrationsDir: resolve(__dirname, 'no-migrations'), batch: { batchSize: 300 } });
+    try {
+      const run = await migrator.run();
+      expect(run.applied.map((a) => a.id)).toEqual(['001_datetime_fields_to_timestamps']);
+      expect(await redis.hget('Event:0', 'createdAt')).toBe(String(Date.UTC(2024, 0, 1) / 1000));
+      expect(await redis.hget(`Event:${KEYS - 1}`, 'updatedAt')).toBe('1704153600');
+      const check = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+      expect(check).toMatchObject({ keys: KEYS, values: KEYS * 2, offenderCount: 0 });
+
+      await migrator.rollback('001_datetime_fields_to_timestamps');
+      expect(await redis.hget('Event:0', 'createdAt')).toBe('2024-01-01T00:00:00Z');
+      const after = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+      expect(after.offenderCount).toBe(KEYS * 2);
+    } finally {
+      await migrator.close();
+    }
+  });
+});
