@@ -9,6 +9,18 @@ import { keyLines, note, REPO_ROOT, sh, startRedis, transcript, type CommandResu
  * `nx g @om/nx:data-migration`, `nx run app:migrate-data` (run, status, rollback) against a
  * real redis-server, and `nx affected -t migrate-data` selecting only the changed project.
  */
+const MODELS = `import { Schema } from "redis-om";
+
+export const customerSchema = new Schema(
+  "customer",
+  {
+    email: { type: "string" },
+    createdAt: { type: "date" },
+  },
+  { dataStructure: "HASH" },
+);
+`;
+
 describe('@om/nx in a real Nx 24 workspace', () => {
   const suiteStarted = Date.now();
   let tmp: string;
@@ -105,7 +117,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
         },
       },
     });
-    write('apps/other/src/models.ts', 'export const models = [];\n');
+    // other's models entry is a real redis-om module: the targets pass it as --models.
+    write('apps/other/src/models.ts', MODELS);
     write('apps/other/README.md', '# other\n');
 
     const install = sh('npm', ['install', '--no-audit', '--no-fund'], { cwd: ws });
@@ -289,7 +302,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
 
     // A model change selects its project only.
     const third = git('rev-parse', 'HEAD');
-    write('apps/other/src/models.ts', 'export const models = ["user"];\n');
+    write('apps/other/src/models.ts', MODELS.replace('email:', 'name: { type: "string" },\n    email:'));
     git('commit', '-qam', 'other: models');
     result = nx('affected', '-t', 'migrate-data', `--base=${third}`, '--head=HEAD', '--output-style=static');
     expect(result.code).toBe(0);
