@@ -113,6 +113,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
         om: {
           models: 'src/models.ts',
           redisUrlEnv: 'OTHER_REDIS_URL',
+          // app and other share one Redis here: each keeps its own ledger.
+          keyPrefix: 'om:migrations:other:',
           configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL', keyPrefix: 'staging:om:' } },
         },
       },
@@ -272,6 +274,10 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     result = nx('run', 'other:migrate-data');
     expect(result.code).toBe(0);
     expect(redis.cli('get', 'e2e:other:seeded')).toBe('done');
+    expect(redis.cli('keys', 'om:migrations:other:*')).not.toBe('');
+    // app's ledger does not see other's migrations.
+    result = nx('run', 'app:migrate-data-status');
+    expect(result.output).not.toMatch(/no file any more/);
   });
 
   it('nx affected -t migrate-data runs only the projects whose migrations or models changed', () => {
