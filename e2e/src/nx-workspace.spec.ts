@@ -97,7 +97,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     });
     // Double quotes: the engine renders single quotes, so a passing check proves formatFiles ran.
     write('.prettierrc', { singleQuote: false });
-    write('.gitignore', 'node_modules\n.nx\n');
+    write('.gitignore', 'node_modules\n.nx\n*.local\n');
     // app depends on the models library: a change there reaches app's migrations through ^production.
     write('apps/app/project.json', {
       name: 'app',
@@ -139,7 +139,6 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       FORCE_COLOR: '0',
       REDIS_OM_URL: redis.url,
       OTHER_REDIS_URL: redis.url,
-      STAGING_REDIS_URL: redis.url,
     });
     git('init', '-q', '-b', 'main');
     git('add', '.');
@@ -260,6 +259,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     expect(nx('g', '@om/nx:data-migration', 'seed_other', '--project=other').code).toBe(0);
     makeItSetKey('other', dataMigrations('other')[0]!, 'e2e:other:seeded');
 
+    // Nx loads .env files per project and configuration: the staging URL comes from one.
+    write('apps/other/.env.staging.local', `STAGING_REDIS_URL=${redis.url}\n`);
     let result = nx('run', 'other:migrate-data', '--configuration=staging');
     expect(result.code).toBe(0);
     expect(redis.cli('keys', 'staging:om:*')).not.toBe('');
