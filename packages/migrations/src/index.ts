@@ -32,6 +32,35 @@ export { redactRedisUrl } from './config/redis-url';
 export { connectRedis } from './redis/connect';
 export type { Logger } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
+export { SchemaMigrator, schemaLedgerKey } from './schema/schema-migrator';
+export type {
+  SchemaMigratorOptions,
+  SchemaMigratorEvents,
+  SchemaMigrationStatus,
+  SchemaMigrationStatusEntry,
+  SchemaRunResult,
+  PlannedMigration,
+  VerifyResult,
+  VerifiedIndex,
+  CreateResult,
+} from './schema/schema-migrator';
+export { compileSchema, compileSchemas } from './schema/compile';
+export type { CompiledIndex, CompileOptions, RedisOmSchemaLike } from './schema/compile';
+export { definitionHash, normalizeDefinition, indexDefinitionSchema } from './schema/index-definition';
+export type { IndexDefinition, IndexField, IndexFieldType, IndexDataStructure } from './schema/index-definition';
+export { parseFtInfo, parseIndexingStatus, asReportedByFtInfo } from './schema/ft-info';
+export type { LiveIndex, IndexingStatus } from './schema/ft-info';
+export { parseFtCreateArgs, renderFtCreateArgs } from './schema/ft-create-args';
+export { diffIndexStates, describeDefinitionDifferences } from './schema/diff';
+export type { IndexChange, IndexState, DefinitionDifference } from './schema/diff';
+export { planIndex, formatPlan, versionedIndexName, liveLayoutOf } from './schema/plan';
+export type { IndexPlan, PlanStep, LiveLayout, SchemaStrategy } from './schema/plan';
+export { loadSnapshots, SCHEMA_MIGRATIONS_FOLDER } from './schema/snapshot';
+export type { SchemaSnapshot } from './schema/snapshot';
+export { loadModelSchemas } from './schema/load-models';
+export { classifySearchError, isMissingIndexError } from './schema/redis-errors';
+export type { SearchErrorKind } from './schema/redis-errors';
+export * from './schema/errors';
 export * from './errors';
 /** The zod this package validates with, so that tools built on it (the Nx plugin) share one copy. */
 export { z } from 'zod';

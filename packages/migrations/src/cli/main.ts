@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { migrateCommand } from './commands/migrate';
 import { migrateDataCommand } from './commands/migrate-data';
 import { reportError } from './report-error';
 
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .description('Redis OM migrations for TypeScript')
     .version(readVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addCommand(migrateCommand())
     .addCommand(migrateDataCommand());
   // Every command throws instead of exiting, so errors meet in one place (reportError).
   const exitOverride = (command: Command) => {

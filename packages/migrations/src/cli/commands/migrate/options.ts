@@ -1,0 +1,69 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createConsoleLogger } from '../../../logger';
+import { SchemaMigrator } from '../../../schema/schema-migrator';
+import type { SchemaStrategy } from '../../../schema/plan';
+import { parseSeconds } from '../../options';
+
+/** The options every `om migrate` command accepts. */
+export interface SchemaCliOptions {
+  models?: string;
+  migrationsDir?: string;
+  redisUrl?: string;
+  keyPrefix?: string;
+  strategy?: SchemaStrategy;
+  lockTimeout?: number;
+  lockLease?: number;
+  indexingTimeout?: number;
+  verbose?: boolean;
+}
+
+/** Adds the options every `om migrate` command shares. */
+export function withSchemaOptions(command: Command): Command {
+  return command
+    .option('--models <path>', 'module exporting your redis-om Schemas (e.g. src/models.ts)')
+    .option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")')
+    .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
+    .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
+    .option('--strategy <swap|recreate>', 'swap: build beside, switch an alias (default); recreate: drop and create', parseStrategy)
+    .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
+    .option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)', parseSeconds)
+    .option('--indexing-timeout <seconds>', 'longest wait for one index to finish indexing (default 3600)', parseSeconds)
+    .option('--verbose', 'print every command sent, and stack traces of unexpected errors');
+}
+
+function parseStrategy(value: string): SchemaStrategy {
+  if (value !== 'swap' && value !== 'recreate') throw new InvalidArgumentError('expected swap or recreate.');
+  return value;
+}
+
+/** Runs `fn` with a migrator built from the options and always closes it. */
+export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migrator: SchemaMigrator) => Promise<T>): Promise<T> {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  const migrator = new SchemaMigrator({
+    models: options.models,
+    migrationsDir: options.migrationsDir,
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix,
+    strategy: options.strategy,
+    lockTimeoutMs: ms(options.lockTimeout),
+    lockLeaseMs: ms(options.lockLease),
+    indexingTimeoutMs: ms(options.indexingTimeout),
+    logger: createConsoleLogger({ verbose: options.verbose }),
+  });
+  try {
+    return await fn(migrator);
+  } finally {
+    await migrator.close();
+  }
+}
+
+/** Prints indexing progress while a migrator builds indexes: one line per 10 %. */
+export function showIndexingProgress(migrator: SchemaMigrator): void {
+  const shown = new Map<string, number>();
+  migrator.on('indexing', ({ indexName, status }) => {
+    const step = status.indexing ? Math.floor(status.percentIndexed * 10) : 10;
+    if (shown.get(indexName) === step) return;
+    shown.set(indexName, step);
+    console.log(`  ${indexName}: ${status.indexing ? `indexing ${Math.round(status.percentIndexed * 100)}%` : 'indexed'} (${status.numDocs} documents)`);
+  });
+}

@@ -1,0 +1,121 @@
+import type { RedisClient } from '../data/migration';
+import { describeCause } from '../errors';
+import { SchemaPlanError } from './errors';
+import { parseFtInfo, parseIndexingStatus, type IndexingStatus, type LiveIndex } from './ft-info';
+import { liveLayoutOf, type IndexPlan, type LiveLayout } from './plan';
+import { isMissingIndexError, searchErrorToOmError } from './redis-errors';
+
+/**
+ * The I/O half of schema migrations: reading what is live and sending a plan. Everything it
+ * decides comes from the pure modules (ft-info, plan, redis-errors).
+ */
+
+/** Sends one command; turns "no module" and "db != 0" into user errors, rethrows the rest. */
+async function call(redis: RedisClient, argv: readonly string[]): Promise<unknown> {
+  try {
+    return await redis.call(argv[0], ...argv.slice(1));
+  } catch (error) {
+    throw searchErrorToOmError(error, { command: argv[0], database: databaseOf(redis) }) ?? error;
+  }
+}
+
+function databaseOf(redis: RedisClient): number | undefined {
+  const db = (redis.options as { db?: number } | undefined)?.db;
+  return typeof db === 'number' ? db : undefined;
+}
+
+/** `FT.INFO name`, or null when the server says the index does not exist. */
+export async function readFtInfo(redis: RedisClient, name: string): Promise<LiveIndex | null> {
+  try {
+    return parseFtInfo(await call(redis, ['FT.INFO', name]));
+  } catch (error) {
+    if (isMissingIndexError(error)) return null;
+    throw error;
+  }
+}
+
+/** What answers `indexName` now, with the value at redis-om's hash key. */
+export async function readLiveLayout(redis: RedisClient, indexName: string, indexHashName: string): Promise<{ layout: LiveLayout; info: LiveIndex | null }> {
+  const [info, stored] = await Promise.all([readFtInfo(redis, indexName), redis.get(indexHashName)]);
+  return { layout: liveLayoutOf(indexName, info, stored), info };
+}
+
+/** Every real index on the server (`FT._LIST`; aliases are never listed). */
+export async function listIndexes(redis: RedisClient): Promise<string[]> {
+  const reply = await call(redis, ['FT._LIST']);
+  return Array.isArray(reply) ? reply.map(String) : [];
+}
+
+/** How `waitUntilIndexed` polls. */
+export interface WaitOptions {
+  /** Give up after this long; default 1 hour. */
+  readonly timeoutMs?: number;
+  /** Between two FT.INFO; default 250 ms. */
+  readonly pollMs?: number;
+  /** Called with every FT.INFO status, for progress output. */
+  readonly onProgress?: (indexName: string, status: IndexingStatus) => void;
+}
+
+/**
+ * Polls `FT.INFO` until the server reports `indexing` 0. Fails when the index reports indexing
+ * failures (documents whose values do not fit the definition), disappears, or the time runs out.
+ */
+export async function waitUntilIndexed(redis: RedisClient, indexName: string, options: WaitOptions = {}): Promise<IndexingStatus> {
+  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  for (;;) {
+    let reply: unknown;
+    try {
+      reply = await call(redis, ['FT.INFO', indexName]);
+    } catch (error) {
+      if (isMissingIndexError(error)) {
+        throw new SchemaPlanError(`Index ${indexName} disappeared while it was being built.`, {
+          hint: 'Something dropped it (an app calling repository.createIndex() with an older model?). Run again.',
+        });
+      }
+      throw error;
+    }
+    const status = parseIndexingStatus(reply);
+    options.onProgress?.(indexName, status);
+    if (status.indexingFailures > 0) {
+      throw new SchemaPlanError(`Index ${indexName} could not index ${status.indexingFailures} document(s).`, {
+        hint: 'Their values do not fit the new definition (e.g. text in a NUMERIC field). Fix the data (a data migration) and run again.',
+      });
+    }
+    if (!status.indexing) return status;
+    if (Date.now() >= deadline) {
+      throw new SchemaPlanError(`Index ${indexName} was still indexing (${Math.round(status.percentIndexed * 100)}%) when the wait timed out.`, {
+        hint: 'It keeps indexing on the server; run again later, the migration reuses it.',
+      });
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+  }
+}
+
+/** Hooks of {@link executePlan}. */
+export interface ExecuteOptions extends WaitOptions {
+  /** Before each command is sent. */
+  readonly onCommand?: (argv: readonly string[], why: string) => void;
+}
+
+/**
+ * Sends a plan, step by step. When waiting for a new versioned index fails (indexing failures,
+ * time-out), that index is dropped (never with DD) unless it is the live one, so the old index
+ * keeps serving and nothing half-built is left behind; then the error is rethrown.
+ */
+export async function executePlan(redis: RedisClient, plan: IndexPlan, options: ExecuteOptions = {}): Promise<void> {
+  for (const step of plan.steps) {
+    if (step.kind === 'command') {
+      options.onCommand?.(step.argv, step.why);
+      await call(redis, step.argv);
+      continue;
+    }
+    try {
+      await waitUntilIndexed(redis, step.indexName, options);
+    } catch (error) {
+      if (step.indexName !== plan.indexName) {
+        await redis.call('FT.DROPINDEX', step.indexName).catch(() => undefined);
+      }
+      throw error instanceof SchemaPlanError ? error : new SchemaPlanError(`Waiting for ${step.indexName} failed: ${describeCause(error)}`, { cause: error });
+    }
+  }
+}
