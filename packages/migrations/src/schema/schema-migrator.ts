@@ -338,6 +338,36 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return { ok: indexes.every((i) => i.status === 'ok'), indexes };
   }
 
+  /**
+   * The seeds' legacy immediate mode, for prototyping: moves every model's index straight to its
+   * compiled definition (same strategies, same hash handling), without snapshot files and without
+   * the ledger. Indexes of removed models are left alone. Returns what it sent (or would send).
+   */
+  async auto(options: { dryRun?: boolean } = {}): Promise<IndexPlan[]> {
+    const targets = [...statesOfCompiled(await this.compile()).values()].map((target) => ({
+      indexName: target.indexName,
+      target,
+      hashName: target.indexHashName,
+    }));
+    if (!options.dryRun) this.assertDatabaseZero();
+    const { redis, lock } = await this.state();
+    if (options.dryRun) {
+      const existing = await listIndexes(redis);
+      const plans: IndexPlan[] = [];
+      for (const t of targets) {
+        const { layout } = await readLiveLayout(redis, t.indexName, t.hashName);
+        plans.push(planIndex({ indexName: t.indexName, target: t.target, live: layout, existingIndexes: existing, strategy: this.strategy }));
+      }
+      return plans;
+    }
+    const held = await this.acquire(lock, 'auto');
+    try {
+      return await this.apply(redis, targets, held);
+    } finally {
+      await held.release();
+    }
+  }
+
   /** The plans as printable lines, for `--dry-run`. */
   static format(migrations: readonly PlannedMigration[]): string[] {
     return migrations.flatMap((m) => [`Migration ${m.id}:`, ...formatPlan(m.plans)]);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { autoCommand } from './auto';
 import { checkCommand } from './check';
 import { createCommand } from './create';
 import { rollbackCommand } from './rollback';
@@ -8,12 +9,22 @@ import { verifyCommand } from './verify';
 
 /** `om migrate`: the command table of schema migrations (RediSearch index definitions). */
 export function migrateCommand(): Command {
-  return new Command('migrate')
+  const migrate = new Command('migrate')
     .description('schema migrations: RediSearch index definitions from your redis-om models')
+    .option('--auto', 'legacy immediate mode for prototyping: same as `om migrate auto`')
+    // `om migrate --auto --models ...`: the other options belong to `auto`, passed on below.
+    .allowUnknownOption()
+    .allowExcessArguments()
     .addCommand(createCommand())
     .addCommand(statusCommand())
     .addCommand(runCommand())
     .addCommand(rollbackCommand())
     .addCommand(verifyCommand())
-    .addCommand(checkCommand());
+    .addCommand(checkCommand())
+    .addCommand(autoCommand());
+  migrate.action(async (options: { auto?: boolean }, command: Command) => {
+    if (!options.auto) command.help();
+    await autoCommand().exitOverride().parseAsync(command.args, { from: 'user' });
+  });
+  return migrate;
 }
