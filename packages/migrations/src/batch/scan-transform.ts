@@ -88,42 +88,53 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   const batchScript = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
   const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
 
+  // Failures decided so far, written or not: what --max-errors counts.
+  let failedTotal = state.counters.failed;
+  type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
+  type Writes = { key: string; outcomes: Extract<Outcome, { kind: 'write' }>[] }[];
+
   for (let n = 0; n < nodes.length; n += 1) {
     const node = nodes[n]!;
     const entry = state.nodes[n]!;
-    const scan = (cursor: string) => node.client.scan(cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType);
-    let page = entry.done ? undefined : scan(entry.cursor);
-    while (!entry.done && page) {
-      const [next, keys] = await page;
-      // Ask for the next page while this one is processed: SCAN only reads, and the checkpoint
-      // still moves only after this batch is written.
-      page = next === '0' ? undefined : scan(next);
-      page?.catch(() => undefined);
-      const counters: BatchCounters = { ...state.counters };
-      if (keys.length > 0) {
+    if (entry.done) continue;
+    // One batch ahead: while this batch is transformed and written, the next one is scanned
+    // and read, so Redis and this process work at the same time. Two batches in memory at
+    // most. The checkpoint still moves only after a batch is written, in order. (A key SCAN
+    // returns in two consecutive batches may be read before the first write lands: its second
+    // write then meets a changed value and is counted as a conflict; the value is right.)
+    const fetch = (cursor: string): Promise<Page> =>
+      node.client.scan(cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType).then(([next, keys]) => {
+        const values = keys.length === 0 ? Promise.resolve([]) : read(node, keys);
+        values.catch(() => undefined);
+        return { next, keys, values };
+      });
+    let current: Promise<Page> | undefined = fetch(entry.cursor);
+    let inFlight: Promise<void> | undefined;
+    try {
+      while (current) {
+        const page: Page = await current;
+        current = page.next === '0' ? undefined : fetch(page.next);
+        current?.catch(() => undefined);
+        const delta = emptyCounters();
+        delta.keys = page.keys.length;
+        let writes: Writes;
         try {
-          await processBatch(node, keys, counters);
+          writes = decideBatch(page.keys, await page.values, delta);
         } catch (error) {
+          await inFlight;
           if (error instanceof BatchStoppedError && !dryRun) {
             await store.save({ ...state, updatedAt: new Date().toISOString(), lastError: error.failure });
           }
           throw error;
         }
+        await inFlight;
+        inFlight = commit(node, entry, page.next, writes, delta);
+        inFlight.catch(() => undefined);
       }
-      counters.batches += 1;
-      state.counters = counters;
-      entry.cursor = next;
-      entry.done = next === '0';
-      state.updatedAt = new Date().toISOString();
-      if (!dryRun) await store.save(state);
-      const elapsedMs = performance.now() - started;
-      spec.onBatch?.({
-        name: spec.name,
-        counters: { ...counters },
-        fraction: overallFraction(state, keyCounts),
-        keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
-        elapsedMs,
-      });
+      await inFlight;
+    } finally {
+      // Never leave a write running behind a thrown error.
+      await inFlight?.catch(() => undefined);
     }
   }
 
@@ -134,30 +145,50 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   }
   return { name: spec.name, counters: state.counters, resumed: Boolean(usable), alreadyDone: false, durationMs: performance.now() - started, dryRun };
 
-  async function processBatch(node: ScanNode, keys: string[], counters: BatchCounters): Promise<void> {
-    counters.keys += keys.length;
-    const values: ReadValue<string | JsonValue>[][] =
-      spec.type === 'hash' ? await readHashValues(node.client, keys, spec.fields) : await readJsonValues(node.client, keys, spec.paths);
-    const writes: { key: string; outcomes: Extract<Outcome, { kind: 'write' }>[] }[] = [];
+  function read(node: ScanNode, keys: string[]): Promise<ReadValue<string | JsonValue>[][]> {
+    return spec.type === 'hash' ? readHashValues(node.client, keys, spec.fields) : readJsonValues(node.client, keys, spec.paths);
+  }
+
+  /** The writes of one batch; counts into `delta`; throws BatchStoppedError to stop. */
+  function decideBatch(keys: string[], values: ReadValue<string | JsonValue>[][], delta: BatchCounters): Writes {
+    const writes: Writes = [];
     keys.forEach((key, k) => {
       const outcomes: Extract<Outcome, { kind: 'write' }>[] = [];
       fields.forEach((field, f) => {
-        const outcome = decide(key, field, values[k]![f]!, counters);
+        const outcome = decide(key, field, values[k]![f]!, delta);
         if (outcome.kind === 'write') outcomes.push(outcome);
       });
       if (outcomes.length > 0) writes.push({ key, outcomes });
     });
+    return writes;
+  }
+
+  /** Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. */
+  async function commit(node: ScanNode, entry: Checkpoint['nodes'][number], next: string, writes: Writes, delta: BatchCounters): Promise<void> {
     if (dryRun) {
       for (const w of writes) {
-        counters.keysChanged += 1;
-        for (const o of w.outcomes) if (!o.defaulted) counters.converted += 1;
+        delta.keysChanged += 1;
+        for (const o of w.outcomes) if (!o.defaulted) delta.converted += 1;
       }
-      return;
+    } else if (writes.length > 0) {
+      if (spec.type === 'hash' && !node.clustered) await writeBatch(node.client, writes, delta);
+      else await write(node.client, writes, delta);
     }
-    if (writes.length > 0) {
-      if (spec.type === 'hash' && !node.clustered) await writeBatch(node.client, writes, counters);
-      else await write(node.client, writes, counters);
-    }
+    delta.batches = 1;
+    const counters = state.counters;
+    for (const k of Object.keys(counters) as (keyof BatchCounters)[]) counters[k] += delta[k];
+    entry.cursor = next;
+    entry.done = next === '0';
+    state.updatedAt = new Date().toISOString();
+    if (!dryRun) await store.save(state);
+    const elapsedMs = performance.now() - started;
+    spec.onBatch?.({
+      name: spec.name,
+      counters: { ...counters },
+      fraction: overallFraction(state, keyCounts),
+      keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
+      elapsedMs,
+    });
   }
 
   function decide(key: string, field: string, read: ReadValue<string | JsonValue>, counters: BatchCounters): Outcome {
@@ -184,6 +215,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
 
   function fail(record: FailureRecord, expected: string | undefined, counters: BatchCounters): Outcome {
     counters.failed += 1;
+    failedTotal += 1;
     spec.onFailure?.(record);
     const where = `${spec.name}: ${record.key} ${spec.type === 'hash' ? 'field' : 'path'} ${record.field}`;
     const what = `cannot convert ${JSON.stringify(record.value)}: ${record.reason}`;
@@ -191,7 +223,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       env.logger.error(`${where}: ${what}`);
       throw new BatchStoppedError(spec.name, record, 'fail');
     }
-    if (spec.maxErrors !== undefined && counters.failed > spec.maxErrors) {
+    if (spec.maxErrors !== undefined && failedTotal > spec.maxErrors) {
       env.logger.error(`${where}: ${what}`);
       throw new BatchStoppedError(spec.name, record, 'max-errors', spec.maxErrors);
     }
