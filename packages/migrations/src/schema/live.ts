@@ -3,7 +3,7 @@ import { describeCause } from '../errors';
 import { SchemaPlanError } from './errors';
 import { parseFtInfo, parseIndexingStatus, type IndexingStatus, type LiveIndex } from './ft-info';
 import { liveLayoutOf, type IndexPlan, type LiveLayout } from './plan';
-import { isMissingIndexError, searchErrorToOmError } from './redis-errors';
+import { classifySearchError, isMissingIndexError, searchErrorToOmError } from './redis-errors';
 
 /**
  * The I/O half of schema migrations: reading what is live and sending a plan. Everything it
@@ -106,7 +106,16 @@ export async function executePlan(redis: RedisClient, plan: IndexPlan, options: 
   for (const step of plan.steps) {
     if (step.kind === 'command') {
       options.onCommand?.(step.argv, step.why);
-      await call(redis, step.argv);
+      try {
+        await call(redis, step.argv);
+      } catch (error) {
+        // A run that stopped between FT.ALIASADD and FT.DROPINDEX of a plain index left the
+        // alias behind, hidden by the plain index; FT.INFO cannot show it. Point it again.
+        if (step.argv[0] !== 'FT.ALIASADD' || classifySearchError(error) !== 'alias-exists') throw error;
+        const retry = ['FT.ALIASUPDATE', ...step.argv.slice(1)];
+        options.onCommand?.(retry, 'the alias exists from an earlier, interrupted run: point it again');
+        await call(redis, retry);
+      }
       continue;
     }
     try {

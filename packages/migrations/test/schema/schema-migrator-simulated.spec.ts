@@ -1,5 +1,6 @@
 import { Schema } from 'redis-om';
 import { SchemaMigrator, compileSchema, loadModelSchemas, schemaLedgerKey } from '../../src';
+import { renderFtCreateArgs } from '../../src/schema/ft-create-args';
 import { versionedIndexName } from '../../src/schema/plan';
 import { makeProject } from '../support/cli';
 import { useRedisServer } from '../support/redis-server';
@@ -140,6 +141,35 @@ describe('SchemaMigrator with simulated FT.* commands', () => {
       expect(await live.redis.get(v2.indexHashName)).toBe(v2.indexHash);
       expect(await live.redis.exists(schemaLedgerKey('om:migrations:'))).toBe(0);
       expect((await m2.auto({ dryRun: true }))[0].steps).toEqual([]);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+describe('SchemaMigrator resumes a swap that stopped half-way', () => {
+  const live = useRedisServer();
+
+  it('after FT.ALIASADD but before FT.DROPINDEX of the plain index', async () => {
+    const project = makeProject({ 'src/v1.ts': V1, 'src/v2.ts': V2 });
+    try {
+      const fake = new FakeSearchRedis(live.redis);
+      const [v1] = loadModelSchemas('src/v1.ts', project.dir).schemas;
+      await fake.call([...(await compileSchema(v1)).ftCreate]);
+      const m2 = new SchemaMigrator({ cwd: project.dir, redisUrl: live.server.url, redis: fake.client(), pollMs: 1, models: 'src/v2.ts' });
+      const { snapshot } = await m2.create('v2', new Date('2024-01-02T00:00:00Z'));
+      const target = versionedIndexName('person:index', snapshot!.changes[0].after!.hash);
+      // The interrupted run: the versioned index is built and the alias added, hidden by the plain index.
+      await fake.call(renderFtCreateArgs(snapshot!.changes[0].after!.definition, target));
+      await fake.call(['FT.ALIASADD', 'person:index', target]);
+      expect(fake.sim.resolve('person:index')).toBe('person:index');
+
+      const sent: string[] = [];
+      m2.on('command', ({ argv }) => sent.push(argv[0]));
+      await m2.run();
+      expect(sent).toEqual(['SET', 'FT.ALIASADD', 'FT.ALIASUPDATE', 'FT.DROPINDEX']);
+      expect(fake.sim.resolve('person:index')).toBe(target);
+      expect([...fake.sim.indexes.keys()]).toEqual([target]);
     } finally {
       project.remove();
     }
