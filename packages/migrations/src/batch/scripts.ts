@@ -13,8 +13,8 @@
  * EVALSHA calls pipeline like any other command, one key each, so it works unchanged on every
  * master of a Redis Cluster. On a single server, HASH batches go further: one script call
  * checks and writes the whole batch (Lua's fixed cost per call is most of its cost; measured
- * 12 µs per single-key call against 2 µs for a plain HSET), holding the server for about as
- * long as the batch's HSETs would take. A cluster refuses scripts whose keys span slots, so there
+ * 12 µs per single-key call against 2 µs for a plain HSET), holding the server about 5 ms per
+ * 1000 keys (twice what blind HSETs take). A cluster refuses scripts whose keys span slots, so there
  * it stays one call per key. Fields that changed are returned and counted as conflicts: the
  * app's value stands (if the app wrote it through redis-om 0.4.7 it is epoch seconds already).
  */
