@@ -76,6 +76,11 @@ export interface SchemaMigrationStatus {
   readonly migrations: SchemaMigrationStatusEntry[];
   /** Applied according to the ledger, but no snapshot file has that id any more. */
   readonly missing: LedgerEntry[];
+  /**
+   * Indexes the models changed since the latest snapshot (run `create`); present only when the
+   * migrator was given `models`.
+   */
+  readonly modelChanges?: IndexChange[];
 }
 
 /** What one migration would send, per index. */
@@ -215,6 +220,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       appliedMigrations: migrations.filter((m) => m.applied).map((m) => m.id),
       migrations,
       missing: entries.filter((e) => !ids.has(e.id)),
+      modelChanges: this.models === undefined ? undefined : await this.check(),
     };
   }
 

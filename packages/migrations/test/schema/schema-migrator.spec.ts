@@ -94,6 +94,7 @@ describe('SchemaMigrator against a Redis without RediSearch', () => {
       const status = await migrator.status();
       expect(status).toMatchObject({ totalMigrations: 1, pendingCount: 1, pendingMigrations: ['20240102_030405_initial'] });
       expect(status.migrations[0].file).toBe('migrations/schema-migrations/20240102_030405_initial.json');
+      expect(status.modelChanges).toEqual([]);
       expect(file).toBeDefined();
       await expect(migrator.run({ dryRun: true })).rejects.toThrow(SearchModuleMissingError);
       await expect(migrator.run()).rejects.toThrow(/has no RediSearch module/);

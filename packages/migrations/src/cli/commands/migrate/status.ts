@@ -24,6 +24,10 @@ export function statusCommand(): Command {
             console.log(`  - ${m.id}: ${m.indexes.join(', ')}${m.appliedAt ? ` (applied ${m.appliedAt}, batch ${m.batch})` : ''}${changed}`);
           }
         }
+        if (status.modelChanges && status.modelChanges.length > 0) {
+          console.log(`\nChanged in the models since the latest schema migration (run \`om migrate create <name>\`):`);
+          for (const c of status.modelChanges) console.log(`  - ${c.kind} ${c.indexName}`);
+        }
         if (status.missing.length > 0) {
           console.log(`\nApplied but without a file: ${status.missing.map((e) => e.id).join(', ')}`);
         }
