@@ -14,19 +14,18 @@ import { Ledger, type LedgerEntry } from '../state/ledger';
 import { MigrationLock, type HeldLock } from '../state/lock';
 import { compileSchemas, type CompiledIndex } from './compile';
 import {
-  describeDefinitionDifferences,
   diffIndexStates,
   statesOfCompiled,
-  type DefinitionDifference,
   type IndexChange,
   type IndexState,
 } from './diff';
 import type { IndexingStatus } from './ft-info';
-import { asReportedByFtInfo } from './ft-info';
 import { SearchDatabaseError } from './errors';
 import { executePlan, listIndexes, readLiveLayout } from './live';
 import { loadModelSchemas } from './load-models';
 import { DEFAULT_STRATEGY, formatPlan, planIndex, reportedHash, versionedIndexName, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
+import { verifyIndex, type VerifiedIndex } from './verify';
+export type { VerifiedIndex } from './verify';
 import { buildSnapshot, loadSnapshots, stateAfterSnapshots, writeSnapshot, type LoadedSnapshot, type SchemaSnapshot } from './snapshot';
 
 /** Options of {@link SchemaMigrator}. Unset values come from the environment, then defaults. */
@@ -94,19 +93,6 @@ export interface SchemaRunResult {
   readonly dryRun: boolean;
   readonly migrations: readonly PlannedMigration[];
   readonly batch?: number;
-}
-
-/** One index as `verify` found it. */
-export interface VerifiedIndex {
-  readonly indexName: string;
-  /**
-   * `ok`; `missing`: no index answers the name; `drift`: the live definition differs;
-   * `hash-mismatch`: the definition is right but redis-om's stored hash is not, so the app's
-   * `createIndex()` would drop and rebuild it.
-   */
-  readonly status: 'ok' | 'missing' | 'drift' | 'hash-mismatch';
-  readonly physicalName: string | null;
-  readonly differences: readonly DefinitionDifference[];
 }
 
 /** What `verify` reports. */
@@ -340,7 +326,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     const applied = new Set((await ledger.entries()).map((e) => e.id));
     const expected = stateAfterSnapshots(this.snapshots().filter((s) => applied.has(s.snapshot.id)).map((s) => s.snapshot));
     const indexes: VerifiedIndex[] = [];
-    for (const state of expected.values()) indexes.push(await this.verifyIndex(redis, state));
+    for (const state of expected.values()) {
+      const { layout, info } = await readLiveLayout(redis, state.indexName, state.indexHashName);
+      indexes.push(verifyIndex(state, info, layout.storedIndexHash));
+    }
     return { ok: indexes.every((i) => i.status === 'ok'), indexes };
   }
 
@@ -386,26 +375,6 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     if (!connection || !this.ownsConnection) return;
     const redis = await connection.catch(() => undefined);
     await redis?.quit().catch(() => undefined);
-  }
-
-  private async verifyIndex(redis: RedisClient, state: IndexState): Promise<VerifiedIndex> {
-    const { layout, info } = await readLiveLayout(redis, state.indexName, state.indexHashName);
-    if (info === null) return { indexName: state.indexName, status: 'missing', physicalName: null, differences: [] };
-    const wanted = reportedHash(state.definition, state.indexName);
-    if (layout.reportedHash !== wanted) {
-      const differences = describeDefinitionDifferences(asReportedByFtInfo(state.definition), { ...info.definition, indexName: state.indexName });
-      const extra = info.unsupported.map((u) => ({ path: 'unsupported', expected: null, actual: u }));
-      return { indexName: state.indexName, status: 'drift', physicalName: layout.physicalName, differences: [...differences, ...extra] };
-    }
-    if (layout.storedIndexHash !== state.indexHash) {
-      return {
-        indexName: state.indexName,
-        status: 'hash-mismatch',
-        physicalName: layout.physicalName,
-        differences: [{ path: state.indexHashName, expected: state.indexHash, actual: layout.storedIndexHash }],
-      };
-    }
-    return { indexName: state.indexName, status: 'ok', physicalName: layout.physicalName, differences: [] };
   }
 
   /** Plans and sends each change against the layout live at that moment. */
