@@ -1,3 +1,7 @@
+import type { ActionSpec, CommandTable } from '../shared/command-table';
+
+export { flagFor } from '../shared/command-table';
+
 /** The options of commands that run batched data migrations. */
 const BATCH = ['failureMode', 'batchSize', 'maxErrors', 'timezone'] as const;
 
@@ -17,7 +21,7 @@ export const ACTIONS = {
   verify: { positional: undefined, options: ['checkData', 'limit', ...BATCH] },
   progress: { positional: undefined, options: ['json'] },
   'clear-progress': { positional: 'optional', options: [] },
-} as const satisfies Record<string, ActionSpec>;
+} as const satisfies Record<string, DataActionSpec>;
 
 export type ActionName = keyof typeof ACTIONS;
 
@@ -35,20 +39,22 @@ export const COMMON_OPTIONS = [
   'verbose',
 ] as const;
 
+/** `om migrate-data`, as the executor maps it. */
+export const DATA_MIGRATIONS: CommandTable = {
+  command: 'migrate-data',
+  executor: '@om/nx:migrate-data',
+  actions: ACTIONS,
+  common: COMMON_OPTIONS,
+};
+
 /**
  * Options of one action. `positional` says whether it takes the `id` argument (a migration id;
  * for clear-progress, a checkpoint name prefix).
  */
-export interface ActionSpec {
-  positional: 'required' | 'optional' | undefined;
+export interface DataActionSpec extends ActionSpec {
   options: readonly ActionOption[];
 }
 
 /** Options that map one-to-one to a CLI flag of the same name in kebab case. */
 export type ActionOption =
   'detailed' | 'json' | 'dryRun' | 'limit' | 'target' | 'yes' | 'steps' | 'checkData' | (typeof BATCH)[number];
-
-/** `dryRun` → `--dry-run`. */
-export function flagFor(option: string): string {
-  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}

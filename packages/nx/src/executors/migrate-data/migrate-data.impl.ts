@@ -1,6 +1,7 @@
-import { logger, type ExecutorContext } from '@nx/devkit';
-import { readProjectSettings, settingsFor } from '../../utils/project-settings';
-import { describeArgv, parseOptions, toArgv } from './options';
+import type { ExecutorContext } from '@nx/devkit';
+import { runOmCommand } from '../shared/run-command';
+import { DATA_MIGRATIONS } from './actions';
+import { parseOptions } from './options';
 import type { MigrateDataExecutorOptions } from './schema';
 
 /**
@@ -8,38 +9,9 @@ import type { MigrateDataExecutorOptions } from './schema';
  * so the output is the CLI's own. The project's settings (`metadata.om` and its
  * `configurations`) are read from the project graph.
  */
-export default async function migrateDataExecutor(
-  rawOptions: MigrateDataExecutorOptions,
+export default function migrateDataExecutor(
+  options: MigrateDataExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  let argv: string[];
-  try {
-    const options = parseOptions(rawOptions);
-    const project = context.projectName ? context.projectsConfigurations.projects[context.projectName] : undefined;
-    if (!project) throw new Error('@om/nx:migrate-data must run as a project target (nx run <project>:<target>).');
-    const settings = settingsFor(
-      readProjectSettings({ ...project, name: context.projectName }),
-      context.configurationName,
-    );
-    argv = toArgv({ ...options, verbose: options.verbose || context.isVerbose || undefined }, settings, {
-      workspaceRoot: context.root,
-      projectRoot: project.root,
-      env: process.env,
-    });
-  } catch (error) {
-    // Worded like the CLI's own errors, on stderr like them.
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    return { success: false };
-  }
-  if (argv.includes('--verbose')) logger.info(`> ${describeArgv(argv, context.root)}`);
-  const code = await runCli(argv);
-  return { success: code === 0 };
-}
-
-/** The `om` CLI entry, `@om/migrations/cli` (loaded when a task runs, not when Nx reads executors). */
-function runCli(argv: readonly string[]): Promise<number> {
-  // A require, not an import: TypeScript's "node" resolution does not read the exports map.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require('@om/migrations/cli') as { main(argv: readonly string[]): Promise<number> };
-  return cli.main(argv);
+  return runOmCommand(DATA_MIGRATIONS, parseOptions, options, context);
 }
