@@ -51,11 +51,19 @@ export type { IndexDefinition, IndexField, IndexFieldType, IndexDataStructure } 
 export { parseFtInfo, parseIndexingStatus, asReportedByFtInfo } from './schema/ft-info';
 export type { LiveIndex, IndexingStatus } from './schema/ft-info';
 export { parseFtCreateArgs, renderFtCreateArgs } from './schema/ft-create-args';
-export { diffIndexStates, describeDefinitionDifferences } from './schema/diff';
+export { diffIndexStates, describeDefinitionDifferences, statesOfCompiled } from './schema/diff';
 export type { IndexChange, IndexState, DefinitionDifference } from './schema/diff';
 export { planIndex, formatPlan, versionedIndexName, liveLayoutOf } from './schema/plan';
 export type { IndexPlan, PlanStep, LiveLayout, SchemaStrategy } from './schema/plan';
-export { loadSnapshots, SCHEMA_MIGRATIONS_FOLDER } from './schema/snapshot';
+export {
+  loadSnapshots,
+  SCHEMA_MIGRATIONS_FOLDER,
+  SNAPSHOT_FILE_PATTERN,
+  buildSnapshot,
+  renderSnapshot,
+  validateSnapshot,
+  stateAfterSnapshots,
+} from './schema/snapshot';
 export type { SchemaSnapshot } from './schema/snapshot';
 export { loadModelSchemas } from './schema/load-models';
 export { classifySearchError, isMissingIndexError } from './schema/redis-errors';

@@ -150,6 +150,11 @@ export function stateAfterSnapshots(snapshots: readonly SchemaSnapshot[]): Map<s
   return state;
 }
 
+/** The text of a snapshot file, exactly as `writeSnapshot` writes it (the Nx generator writes it too). */
+export function renderSnapshot(snapshot: SchemaSnapshot): string {
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
+}
+
 /** Where `writeSnapshot` put the file. */
 export interface WrittenSnapshot {
   readonly file: string;
@@ -165,6 +170,6 @@ export function writeSnapshot(migrationsDir: string, snapshot: SchemaSnapshot): 
   if (existsSync(file)) {
     throw new ConfigError(`Schema migration ${file} already exists`, { hint: 'Wait a second or choose another name.' });
   }
-  writeFileSync(file, `${JSON.stringify(snapshot, null, 2)}\n`, { flag: 'wx' });
+  writeFileSync(file, renderSnapshot(snapshot), { flag: 'wx' });
   return { file, createdDir };
 }
