@@ -165,6 +165,14 @@ describe('compileSchema: JSON', () => {
     ]);
   });
 
+  it('maps normalized: false on JSON text to SORTABLE UNF, the same index as plain sortable', async () => {
+    const unf = await compileSchema(new Schema('m', { t: { type: 'text', normalized: false } }));
+    const sortable = await compileSchema(new Schema('m', { t: { type: 'text', sortable: true } }));
+    expect(unf.ftCreate.slice(-5)).toEqual(['AS', 't', 'TEXT', 'SORTABLE', 'UNF']);
+    expect(unf.definition).toEqual(sortable.definition);
+    expect(unf.indexHash).not.toBe(sortable.indexHash);
+  });
+
   it('maps text options, caseSensitive, separator and indexed: false', async () => {
     const fields = await fieldsOf({
       t: { type: 'text', weight: 3, matcher: 'dm:en', stemming: false, indexed: false },

@@ -139,6 +139,13 @@ describe('om migrate (CLI)', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('This server has no RediSearch module');
       expect(run.stderr).toContain('Redis Stack');
+      // `om migrate --auto` hands its other options to `om migrate auto`.
+      const auto = await runOm(['migrate', '--auto', '--models', 'src/models.ts', '--dry-run', '--redis-url', live.server.url], { cwd: project.dir });
+      expect(auto.code).toBe(1);
+      expect(auto.stderr).toContain('This server has no RediSearch module');
+      const badStrategy = await runOm(['migrate', 'run', '--strategy', 'fast'], { cwd: project.dir });
+      expect(badStrategy.code).toBe(1);
+      expect(badStrategy.stderr).toContain('expected swap or recreate');
     } finally {
       project.remove();
     }
