@@ -54,6 +54,11 @@ export interface WaitOptions {
   readonly pollMs?: number;
   /** Called with every FT.INFO status, for progress output. */
   readonly onProgress?: (indexName: string, status: IndexingStatus) => void;
+  /**
+   * How many documents may fail to index before the wait fails; default 0. Raise it when the
+   * data already holds documents the live index cannot index either.
+   */
+  readonly maxIndexingFailures?: number;
 }
 
 /**
@@ -76,9 +81,9 @@ export async function waitUntilIndexed(redis: RedisClient, indexName: string, op
     }
     const status = parseIndexingStatus(reply);
     options.onProgress?.(indexName, status);
-    if (status.indexingFailures > 0) {
+    if (status.indexingFailures > (options.maxIndexingFailures ?? 0)) {
       throw new SchemaPlanError(`Index ${indexName} could not index ${status.indexingFailures} document(s).`, {
-        hint: 'Their values do not fit the new definition (e.g. text in a NUMERIC field). Fix the data (a data migration) and run again.',
+        hint: 'Their values do not fit the new definition (e.g. text in a NUMERIC field). Fix the data (a data migration) and run again, or allow them with --max-indexing-failures.',
       });
     }
     if (!status.indexing) return status;

@@ -42,6 +42,8 @@ export interface SchemaMigratorOptions extends SettingsInput {
   indexingTimeoutMs?: number;
   /** FT.INFO poll interval while waiting, in ms (default 250). */
   pollMs?: number;
+  /** Documents a new index may fail to index before the run fails (default 0). */
+  maxIndexingFailures?: number;
 }
 
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
@@ -128,12 +130,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   private readonly models?: string;
   private readonly logger: Logger;
   private readonly ownsConnection: boolean;
-  private readonly waitOptions: { timeoutMs?: number; pollMs?: number };
+  private readonly waitOptions: { timeoutMs?: number; pollMs?: number; maxIndexingFailures?: number };
   private connection?: Promise<RedisClient>;
 
   constructor(options: SchemaMigratorOptions = {}) {
     super();
-    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, ...settings } = options;
+    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, ...settings } = options;
     this.settings = resolveSettings(settings);
     if (strategy !== undefined && strategy !== 'swap' && strategy !== 'recreate') {
       throw new ConfigError(`Unknown strategy "${String(strategy)}".`, { hint: 'Use swap (default) or recreate.' });
@@ -141,7 +143,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     this.strategy = strategy ?? DEFAULT_STRATEGY;
     this.models = models;
     this.logger = logger ?? silentLogger;
-    this.waitOptions = { timeoutMs: indexingTimeoutMs, pollMs };
+    this.waitOptions = { timeoutMs: indexingTimeoutMs, pollMs, maxIndexingFailures };
     this.ownsConnection = redis === undefined;
     if (redis) this.connection = Promise.resolve(redis);
   }

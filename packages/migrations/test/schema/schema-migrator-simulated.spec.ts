@@ -96,6 +96,21 @@ describe('SchemaMigrator with simulated FT.* commands', () => {
     }
   });
 
+  it('maxIndexingFailures lets a run through when the failures are within it', async () => {
+    const { project, fake, m1 } = await setup();
+    try {
+      await m1.create('initial', new Date('2024-01-01T00:00:00Z'));
+      await m1.run();
+      const tolerant = new SchemaMigrator({ ...m1.settings, models: 'src/v2.ts', redis: fake.client(), pollMs: 1, maxIndexingFailures: 3 });
+      await tolerant.create('sortable_age', new Date('2024-01-02T00:00:00Z'));
+      fake.failuresFor = (name) => (name.includes(':v:') ? 3 : 0);
+      await tolerant.run();
+      expect(fake.sim.resolve('person:index')).toMatch(/^person:index:v:/);
+    } finally {
+      project.remove();
+    }
+  });
+
   it('verify reports drift and a stale redis-om hash, readably', async () => {
     const { project, fake, m1, v1 } = await setup();
     try {

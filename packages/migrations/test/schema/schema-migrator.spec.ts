@@ -146,6 +146,9 @@ describe('om migrate (CLI)', () => {
       const badStrategy = await runOm(['migrate', 'run', '--strategy', 'fast'], { cwd: project.dir });
       expect(badStrategy.code).toBe(1);
       expect(badStrategy.stderr).toContain('expected swap or recreate');
+      const badMax = await runOm(['migrate', 'run', '--max-indexing-failures', '-1'], { cwd: project.dir });
+      expect(badMax.code).toBe(1);
+      expect(badMax.stderr).toContain('expected a whole number');
     } finally {
       project.remove();
     }

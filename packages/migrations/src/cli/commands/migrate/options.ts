@@ -14,6 +14,7 @@ export interface SchemaCliOptions {
   lockTimeout?: number;
   lockLease?: number;
   indexingTimeout?: number;
+  maxIndexingFailures?: number;
   verbose?: boolean;
 }
 
@@ -28,7 +29,13 @@ export function withSchemaOptions(command: Command): Command {
     .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
     .option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)', parseSeconds)
     .option('--indexing-timeout <seconds>', 'longest wait for one index to finish indexing (default 3600)', parseSeconds)
+    .option('--max-indexing-failures <n>', 'documents a new index may fail to index before the run fails (default 0)', parseCount)
     .option('--verbose', 'print every command sent, and stack traces of unexpected errors');
+}
+
+function parseCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more.');
+  return Number(value);
 }
 
 function parseStrategy(value: string): SchemaStrategy {
@@ -48,6 +55,7 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     lockTimeoutMs: ms(options.lockTimeout),
     lockLeaseMs: ms(options.lockLease),
     indexingTimeoutMs: ms(options.indexingTimeout),
+    maxIndexingFailures: options.maxIndexingFailures,
     logger: createConsoleLogger({ verbose: options.verbose }),
   });
   try {
