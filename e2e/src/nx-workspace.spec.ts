@@ -8,6 +8,10 @@ import { keyLines, note, REPO_ROOT, sh, startRedis, transcript, type CommandResu
  * resolves to Nx 23 here): install the packed packages, `nx g @om/nx:init`,
  * `nx g @om/nx:data-migration`, `nx run app:migrate-data` (run, status, rollback) against a
  * real redis-server, and `nx affected -t migrate-data` selecting only the changed project.
+ * Then schema migrations, as far as they go without a RediSearch server (none is available
+ * here): `nx g @om/nx:schema-migration` snapshots a model change, the cached, offline
+ * `migrate-check` passes, fails on a model change without a snapshot, and
+ * `nx affected -t migrate-check` selects only the changed project.
  */
 const MODELS = `import { Schema } from "redis-om";
 
@@ -16,6 +20,19 @@ export const customerSchema = new Schema(
   {
     email: { type: "string" },
     createdAt: { type: "date" },
+  },
+  { dataStructure: "HASH" },
+);
+`;
+
+/** A models entry for the schema-migration projects: one model each. */
+const schemaModels = (name: string, extra = '') => `import { Schema } from "redis-om";
+
+export const ${name}Schema = new Schema(
+  "${name}",
+  {
+    title: { type: "string" },
+    total: { type: "number" },${extra}
   },
   { dataStructure: "HASH" },
 );
@@ -162,6 +179,11 @@ describe('@om/nx in a real Nx 24 workspace', () => {
           targetName: 'migrate-data',
           statusTargetName: 'migrate-data-status',
           rollbackTargetName: 'migrate-data-rollback',
+          schemaTargetName: 'migrate',
+          schemaStatusTargetName: 'migrate-status',
+          schemaRollbackTargetName: 'migrate-rollback',
+          schemaVerifyTargetName: 'migrate-verify',
+          schemaCheckTargetName: 'migrate-check',
         },
       },
     ]);
@@ -324,5 +346,124 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     expect(result.code).toBe(0);
     expect(result.output).toContain('nx run app:migrate-data');
     expect(result.output).not.toContain('nx run other:migrate-data');
+  });
+  describe('schema migrations (no Redis needed)', () => {
+    const snapshots = (project: string) => {
+      try {
+        return readdirSync(join(ws, 'apps', project, 'migrations/schema-migrations')).sort();
+      } catch {
+        return [];
+      }
+    };
+
+    it('infers the schema targets, with a cacheable migrate-check on the models and snapshots', () => {
+      for (const project of ['shop', 'billing']) {
+        write(`apps/${project}/project.json`, { name: project, metadata: { om: { models: 'src/models.ts' } } });
+        write(`apps/${project}/src/models.ts`, schemaModels(project));
+      }
+      git('add', '.');
+      git('commit', '-qm', 'shop and billing with models');
+
+      const result = nx('show', 'project', 'shop', '--json');
+      expect(result.code).toBe(0);
+      const { targets } = JSON.parse(result.output.slice(result.output.indexOf('{')));
+      for (const name of ['migrate', 'migrate-status', 'migrate-rollback', 'migrate-verify']) {
+        expect(targets[name]).toMatchObject({ executor: '@om/nx:migrate', cache: false, parallelism: false });
+      }
+      expect(targets['migrate-check']).toMatchObject({ executor: '@om/nx:migrate', cache: true });
+      expect(targets['migrate-check'].inputs).toEqual(
+        expect.arrayContaining([
+          '{projectRoot}/migrations/schema-migrations/**/*',
+          '{projectRoot}/src/models.ts',
+          '^production',
+          { externalDependencies: ['redis-om'] },
+        ]),
+      );
+    });
+
+    it('nx g @om/nx:schema-migration honours --dry-run, refuses bad names, writes the snapshot', () => {
+      let result = nx('run', 'shop:migrate-check');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/1 index changed without a schema migration/);
+
+      result = nx('g', '@om/nx:schema-migration', 'initial', '--project=shop', '--dry-run');
+      expect(result.code).toBe(0);
+      expect(result.output).toMatch(/CREATE apps\/shop\/migrations\/schema-migrations\/\d{8}_\d{6}_initial\.json/);
+      expect(snapshots('shop')).toEqual([]);
+
+      result = nx('g', '@om/nx:schema-migration', 'add-shop', '--project=shop');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/use only letters, digits and underscores/);
+
+      for (const project of ['shop', 'billing']) {
+        result = nx('g', '@om/nx:schema-migration', 'initial', `--project=${project}`);
+        expect(result.code).toBe(0);
+        expect(result.output).toMatch(new RegExp(`added\\s+${project}:index`));
+      }
+      const [file] = snapshots('shop');
+      expect(file).toMatch(/^\d{8}_\d{6}_initial\.json$/);
+      const snapshot = JSON.parse(read(`apps/shop/migrations/schema-migrations/${file}`));
+      expect(snapshot).toMatchObject({
+        format: 'om-schema-migration/1',
+        changes: [{ indexName: 'shop:index', kind: 'added' }],
+      });
+      const check = sh(join(ws, 'node_modules/.bin/prettier'), ['--check', 'apps/shop/migrations'], { cwd: ws, env });
+      expect(check.code).toBe(0);
+
+      // Nothing changed since: a message, and no file.
+      result = nx('g', '@om/nx:schema-migration', 'again', '--project=shop');
+      expect(result.code).toBe(0);
+      expect(result.output).toMatch(/No index changes: the models match the latest schema migration/);
+      expect(snapshots('shop')).toEqual([file]);
+    });
+
+    it('nx run shop:migrate-check passes, and the second run comes from the cache', () => {
+      const cached = { ...env };
+      delete cached.NX_SKIP_NX_CACHE;
+      const run = () => {
+        const result = sh(join(ws, 'node_modules/.bin/nx'), ['run', 'shop:migrate-check'], { cwd: ws, env: cached });
+        note(keyLines(result.output).slice(0, 6));
+        return result;
+      };
+      let result = run();
+      expect(result.code).toBe(0);
+      expect(result.output).toContain('The models match the latest schema migration.');
+      result = run();
+      expect(result.code).toBe(0);
+      expect(result.output).toMatch(/local cache|from the cache/i);
+    });
+
+    it('status runs on a plain Redis; applying needs RediSearch and says so', () => {
+      let result = nx('run', 'shop:migrate-status');
+      expect(result.code).toBe(0);
+      expect(result.output).toMatch(/Pending: 1/);
+      result = nx('run', 'shop:migrate', '--dry-run');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/This server has no RediSearch module/);
+    });
+
+    it('nx affected -t migrate-check fails on a model changed without a snapshot, in that project only', () => {
+      git('add', '.');
+      git('commit', '-qm', 'schema migrations for shop and billing');
+      const base = git('rev-parse', 'HEAD');
+
+      write('apps/shop/src/models.ts', schemaModels('shop', '\n    sku: { type: "string", sortable: true },'));
+      git('commit', '-qam', 'shop: sku');
+      let result = nx('affected', '-t', 'migrate-check', `--base=${base}`, '--head=HEAD', '--output-style=static');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('nx run shop:migrate-check');
+      expect(result.output).not.toContain('nx run billing:migrate-check');
+      expect(result.output).toMatch(/changed\s+shop:index/);
+
+      result = nx('g', '@om/nx:schema-migration', 'add_sku', '--project=shop');
+      expect(result.code).toBe(0);
+      expect(result.output).toMatch(/changed\s+shop:index/);
+      git('add', '.');
+      git('commit', '-qm', 'shop: add_sku schema migration');
+      result = nx('affected', '-t', 'migrate-check', `--base=${base}`, '--head=HEAD', '--output-style=static');
+      expect(result.code).toBe(0);
+      expect(result.output).toContain('nx run shop:migrate-check');
+      expect(result.output).not.toContain('nx run billing:migrate-check');
+    });
   });
 });

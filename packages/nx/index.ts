@@ -5,6 +5,7 @@
 export { initGenerator } from './src/generators/init/init';
 export { configurationGenerator } from './src/generators/configuration/configuration';
 export { dataMigrationGenerator } from './src/generators/data-migration/data-migration';
+export { schemaMigrationGenerator } from './src/generators/schema-migration/schema-migration';
 export { default as migrateDataExecutor } from './src/executors/migrate-data/migrate-data.impl';
 export { default as migrateExecutor } from './src/executors/migrate/migrate.impl';
 export { createNodes, createNodesV2 } from './src/plugins/plugin';

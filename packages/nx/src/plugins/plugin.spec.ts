@@ -74,15 +74,142 @@ describe('@om/nx/plugin createNodes', () => {
 
   it('takes the target names from the plugin options in nx.json', async () => {
     write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/data-migrations/x.ts', '');
     write('apps/app/migrations/schema-migrations/x.json', '{}');
     const projects = projectsOf(
       await run(['apps/app/project.json'], {
         targetName: 'db-up',
         statusTargetName: 'db-status',
         rollbackTargetName: 'db-down',
+        schemaTargetName: 'index-up',
+        schemaStatusTargetName: 'index-status',
+        schemaRollbackTargetName: 'index-down',
+        schemaVerifyTargetName: 'index-verify',
+        schemaCheckTargetName: 'index-check',
       }),
     );
-    expect(Object.keys(projects['apps/app'].targets)).toEqual(['db-up', 'db-status', 'db-down']);
+    expect(Object.keys(projects['apps/app'].targets)).toEqual([
+      'db-up',
+      'db-status',
+      'db-down',
+      'index-up',
+      'index-status',
+      'index-down',
+      'index-verify',
+      'index-check',
+    ]);
+  });
+
+  it('infers the schema targets for a project with a schema-migrations folder, and no data targets', async () => {
+    write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/schema-migrations/20250101_000000_initial.json', '{}');
+    const targets = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets;
+    expect(Object.keys(targets)).toEqual([
+      'migrate',
+      'migrate-status',
+      'migrate-rollback',
+      'migrate-verify',
+      'migrate-check',
+    ]);
+    expect(targets['migrate']).toEqual({
+      executor: '@om/nx:migrate',
+      options: { action: 'run' },
+      cache: false,
+      parallelism: false,
+      inputs: [
+        '{projectRoot}/migrations/**/*',
+        '{projectRoot}/src/**/*',
+        '!{projectRoot}/**/*.spec.[jt]s',
+        '!{projectRoot}/**/*.test.[jt]s',
+        '^default',
+      ],
+      metadata: {
+        technologies: ['redis-om'],
+        description: 'Applies pending Redis OM schema migrations (RediSearch indexes)',
+        help: { command: 'npx om migrate run --help', example: { options: { dryRun: true } } },
+      },
+    });
+    for (const [name, action] of [
+      ['migrate-status', 'status'],
+      ['migrate-rollback', 'rollback'],
+      ['migrate-verify', 'verify'],
+    ]) {
+      expect(targets[name!]).toMatchObject({
+        executor: '@om/nx:migrate',
+        options: { action },
+        cache: false,
+        parallelism: false,
+      });
+    }
+  });
+
+  it('makes migrate-check cacheable and offline: inputs are the models and the snapshots only', async () => {
+    write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/schema-migrations/20250101_000000_initial.json', '{}');
+    const check = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets['migrate-check'];
+    expect(check).toEqual({
+      executor: '@om/nx:migrate',
+      options: { action: 'check' },
+      cache: true,
+      inputs: [
+        '{projectRoot}/migrations/schema-migrations/**/*',
+        '{projectRoot}/src/**/*',
+        '!{projectRoot}/**/*.spec.[jt]s',
+        '!{projectRoot}/**/*.test.[jt]s',
+        '^default',
+        { externalDependencies: ['redis-om'] },
+      ],
+      outputs: [],
+      metadata: {
+        technologies: ['redis-om'],
+        description: 'Fails when the Redis OM models differ from the latest schema migration (no Redis needed)',
+        help: { command: 'npx om migrate check --help', example: { options: {} } },
+      },
+    });
+    expect(check.parallelism).toBeUndefined();
+  });
+
+  it('a models entry in metadata.om gives both kinds; the check follows its models and migrations folder', async () => {
+    write('apps/api/project.json', {
+      name: 'api',
+      metadata: {
+        om: {
+          migrationsDir: 'db',
+          models: 'src/models.ts',
+          configurations: { staging: { models: 'src/staging-models.ts' } },
+        },
+      },
+    });
+    const targets = projectsOf(await run(['apps/api/project.json']))['apps/api'].targets;
+    expect(Object.keys(targets)).toEqual([
+      'migrate-data',
+      'migrate-data-status',
+      'migrate-data-rollback',
+      'migrate',
+      'migrate-status',
+      'migrate-rollback',
+      'migrate-verify',
+      'migrate-check',
+    ]);
+    expect(targets['migrate-check'].inputs).toEqual([
+      '{projectRoot}/db/schema-migrations/**/*',
+      '{projectRoot}/src/models.ts',
+      '{projectRoot}/src/staging-models.ts',
+      '!{projectRoot}/**/*.spec.[jt]s',
+      '!{projectRoot}/**/*.test.[jt]s',
+      '^default',
+      { externalDependencies: ['redis-om'] },
+    ]);
+    expect(targets['migrate-check'].configurations).toEqual({ staging: {} });
+    expect(targets['migrate'].configurations).toEqual({ staging: {} });
+  });
+
+  it('a data-migrations folder alone gives only the data targets', async () => {
+    write('apps/app/project.json', { name: 'app' });
+    write('apps/app/migrations/data-migrations/20250101_000000_a.ts');
+    const targets = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets;
+    expect(Object.keys(targets)).not.toContain('migrate');
+    expect(Object.keys(targets)).not.toContain('migrate-check');
   });
 
   it('reads metadata.om: migrations folder, models entry, and one configuration per environment', async () => {

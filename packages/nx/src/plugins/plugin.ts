@@ -5,18 +5,29 @@ import {
   type CreateNodesContext,
   type CreateNodesResult,
 } from '@nx/devkit';
+import { DATA_MIGRATIONS_FOLDER, SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_PROJECT_MIGRATIONS_DIR, parseProjectSettings, type ProjectSettings } from '../utils/project-settings';
-import { migrationInputs, migrationTargets, normalizePluginOptions, type OmPluginOptions } from './targets';
+import {
+  hasModels,
+  migrationInputs,
+  normalizePluginOptions,
+  omTargets,
+  schemaCheckInputs,
+  type MigrationKinds,
+  type OmPluginOptions,
+} from './targets';
 
 /** Projects are found by their project.json or package.json; only those with OM migrations get targets. */
 const PROJECT_FILES = '**/{project.json,package.json}';
 
 /**
- * `@om/nx/plugin`: infers migration targets for every project that has Redis OM migrations,
- * that is a `<migrationsDir>/data-migrations` or `schema-migrations` folder, or a
- * `metadata.om` block in its project.json (package.json: `nx.metadata.om`).
+ * `@om/nx/plugin`: infers migration targets for every project that has Redis OM migrations.
+ * Data-migration targets: a `<migrationsDir>/data-migrations` folder, or a `metadata.om` block
+ * in its project.json (package.json: `nx.metadata.om`). Schema-migration targets (and the
+ * cached `migrate-check`): a `<migrationsDir>/schema-migrations` folder, or a models entry in
+ * `metadata.om`.
  */
 export const createNodes: CreateNodes<OmPluginOptions> = [
   PROJECT_FILES,
@@ -50,26 +61,30 @@ function createNodesForProjectFile(
   // The workspace's own package.json is a project only when it says so.
   if (isPackageJson && projectRoot === '.' && declared === undefined) return {};
   const settings: ProjectSettings = parseProjectSettings(declared, file);
-  if (declared === undefined && !hasMigrationsFolder(absoluteRoot, DEFAULT_PROJECT_MIGRATIONS_DIR)) return {};
+  const migrationsDir = join(absoluteRoot, settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR);
+  const kinds: MigrationKinds = {
+    data: declared !== undefined || isDirectory(join(migrationsDir, DATA_MIGRATIONS_FOLDER)),
+    schema: hasModels(settings) || isDirectory(join(migrationsDir, SCHEMA_MIGRATIONS_FOLDER)),
+  };
+  if (!kinds.data && !kinds.schema) return {};
 
-  const namedInputs = { ...context.nxJsonConfiguration.namedInputs, ...json.namedInputs };
-  const inputs = migrationInputs(settings, 'production' in namedInputs ? '^production' : '^default', (path) =>
-    isDirectory(join(absoluteRoot, path)),
-  );
+  const namedInputs = {
+    ...context.nxJsonConfiguration.namedInputs,
+    ...json.namedInputs,
+  };
+  const dependencyInput = 'production' in namedInputs ? '^production' : '^default';
+  const inProject = (path: string) => isDirectory(join(absoluteRoot, path));
   return {
     projects: {
       [projectRoot]: {
         root: projectRoot,
-        targets: migrationTargets(names, settings, inputs),
+        targets: omTargets(names, settings, kinds, {
+          migrations: migrationInputs(settings, dependencyInput, inProject),
+          check: schemaCheckInputs(settings, dependencyInput, inProject),
+        }),
       },
     },
   };
-}
-
-function hasMigrationsFolder(projectRoot: string, migrationsDir: string): boolean {
-  return ['data-migrations', 'schema-migrations'].some((folder) =>
-    isDirectory(join(projectRoot, migrationsDir, folder)),
-  );
 }
 
 function isDirectory(path: string): boolean {

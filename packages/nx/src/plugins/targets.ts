@@ -1,5 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
 import type { MigrateDataExecutorOptions } from '../executors/migrate-data/schema';
+import type { MigrateExecutorOptions } from '../executors/migrate/schema';
 import { DEFAULT_PROJECT_MIGRATIONS_DIR, type ProjectSettings } from '../utils/project-settings';
 
 /** Options of `@om/nx/plugin` in nx.json: the names of the targets it infers. */
@@ -10,6 +12,16 @@ export interface OmPluginOptions {
   statusTargetName?: string;
   /** Rolls back data migrations (`--steps N` or an id). Default `migrate-data-rollback`. */
   rollbackTargetName?: string;
+  /** Applies pending schema migrations (RediSearch indexes). Default `migrate`. */
+  schemaTargetName?: string;
+  /** Shows applied and pending schema migrations. Default `migrate-status`. */
+  schemaStatusTargetName?: string;
+  /** Rolls back one schema migration (its id). Default `migrate-rollback`. */
+  schemaRollbackTargetName?: string;
+  /** Compares live indexes with the applied schema migrations. Default `migrate-verify`. */
+  schemaVerifyTargetName?: string;
+  /** The offline, cached CI check: models against the latest snapshot. Default `migrate-check`. */
+  schemaCheckTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<OmPluginOptions>;
@@ -18,29 +30,71 @@ export const DEFAULT_TARGET_NAMES: NormalizedPluginOptions = {
   targetName: 'migrate-data',
   statusTargetName: 'migrate-data-status',
   rollbackTargetName: 'migrate-data-rollback',
+  schemaTargetName: 'migrate',
+  schemaStatusTargetName: 'migrate-status',
+  schemaRollbackTargetName: 'migrate-rollback',
+  schemaVerifyTargetName: 'migrate-verify',
+  schemaCheckTargetName: 'migrate-check',
 };
 
 export const EXECUTOR = '@om/nx:migrate-data';
+export const SCHEMA_EXECUTOR = '@om/nx:migrate';
 
+/** Every target name, from the options or the default. */
 export function normalizePluginOptions(options: OmPluginOptions | undefined): NormalizedPluginOptions {
-  return {
-    targetName: options?.targetName || DEFAULT_TARGET_NAMES.targetName,
-    statusTargetName: options?.statusTargetName || DEFAULT_TARGET_NAMES.statusTargetName,
-    rollbackTargetName: options?.rollbackTargetName || DEFAULT_TARGET_NAMES.rollbackTargetName,
-  };
+  const names = { ...DEFAULT_TARGET_NAMES };
+  for (const key of Object.keys(names) as (keyof NormalizedPluginOptions)[]) {
+    if (options?.[key]) names[key] = options[key]!;
+  }
+  return names;
 }
+
+/** Tells whether a path relative to the project root is a folder (models may name one). */
+export type IsDirectory = (projectRelativePath: string) => boolean;
 
 /** The files whose change makes a project's migration targets affected. */
 export function migrationInputs(
   settings: ProjectSettings,
   dependencyInput: '^production' | '^default',
-  isDirectory: (projectRelativePath: string) => boolean = () => false,
+  isDirectory: IsDirectory = () => false,
+): string[] {
+  return collectInputs(settings, dependencyInput, isDirectory, {
+    folder: undefined,
+    module: true,
+  });
+}
+
+/**
+ * The inputs of the schema check: the models and the schema-migration snapshots only (and what
+ * the project depends on), so the check is cached until one of them changes, and
+ * `nx affected -t migrate-check` selects exactly the projects whose models or snapshots changed.
+ * redis-om itself is an input too: another version may compile a model to another index.
+ */
+export function schemaCheckInputs(
+  settings: ProjectSettings,
+  dependencyInput: '^production' | '^default',
+  isDirectory: IsDirectory = () => false,
+): NonNullable<TargetConfiguration['inputs']> {
+  return [
+    ...collectInputs(settings, dependencyInput, isDirectory, {
+      folder: SCHEMA_MIGRATIONS_FOLDER,
+      module: false,
+    }),
+    { externalDependencies: ['redis-om'] },
+  ];
+}
+
+function collectInputs(
+  settings: ProjectSettings,
+  dependencyInput: string,
+  isDirectory: IsDirectory,
+  include: { folder: string | undefined; module: boolean },
 ): string[] {
   const environments = [settings, ...Object.values(settings.configurations ?? {})];
   const inputs = new Set<string>();
   for (const env of environments) {
     const dir = env.migrationsDir ?? (env === settings ? DEFAULT_PROJECT_MIGRATIONS_DIR : undefined);
-    if (dir) inputs.add(`{projectRoot}/${trim(dir)}/**/*`);
+    if (dir) inputs.add(`{projectRoot}/${trim(dir)}/${include.folder ? `${include.folder}/` : ''}**/*`);
   }
   const models = environments.flatMap((env) => (env.models === undefined ? [] : [env.models].flat()));
   if (models.length === 0) {
@@ -51,8 +105,10 @@ export function migrationInputs(
     const path = trim(model);
     inputs.add(/[*?{[]/.test(path) || !isDirectory(path) ? `{projectRoot}/${path}` : `{projectRoot}/${path}/**/*`);
   }
-  for (const env of environments) {
-    if (env.module) inputs.add(`{projectRoot}/${trim(env.module)}`);
+  if (include.module) {
+    for (const env of environments) {
+      if (env.module) inputs.add(`{projectRoot}/${trim(env.module)}`);
+    }
   }
   inputs.add('!{projectRoot}/**/*.spec.[jt]s');
   inputs.add('!{projectRoot}/**/*.test.[jt]s');
@@ -60,40 +116,144 @@ export function migrationInputs(
   return [...inputs];
 }
 
+/** Which kinds of migrations a project has, so which targets it gets. */
+export interface MigrationKinds {
+  /** Data migrations: a `data-migrations` folder, or a `metadata.om` block. */
+  data: boolean;
+  /** Schema migrations: a `schema-migrations` folder, or a models entry in `metadata.om`. */
+  schema: boolean;
+}
+
+/** A project has schema migrations when it has snapshots or declares its models. */
+export function hasModels(settings: ProjectSettings): boolean {
+  return [settings, ...Object.values(settings.configurations ?? {})].some((env) => env.models !== undefined);
+}
+
+type OmTarget = TargetConfiguration<Partial<MigrateDataExecutorOptions> | Partial<MigrateExecutorOptions>>;
+
 /**
- * The targets of a project with Redis OM migrations. Every one talks to Redis, so none is
- * cached and none runs in parallel with another.
+ * Every target of a project with Redis OM migrations. The targets that talk to Redis are never
+ * cached and never run in parallel with another; the schema check needs no Redis and is cached.
  */
+export function omTargets(
+  names: NormalizedPluginOptions,
+  settings: ProjectSettings,
+  kinds: MigrationKinds,
+  inputs: {
+    migrations: string[];
+    check: NonNullable<TargetConfiguration['inputs']>;
+  },
+): Record<string, OmTarget> {
+  return {
+    ...(kinds.data ? migrationTargets(names, settings, inputs.migrations) : {}),
+    ...(kinds.schema ? schemaMigrationTargets(names, settings, inputs.migrations, inputs.check) : {}),
+  };
+}
+
+/** The data-migration targets: run, status, rollback. */
 export function migrationTargets(
   names: NormalizedPluginOptions,
   settings: ProjectSettings,
   inputs: string[],
 ): Record<string, TargetConfiguration<Partial<MigrateDataExecutorOptions>>> {
-  const configurations = Object.fromEntries(Object.keys(settings.configurations ?? {}).map((name) => [name, {}]));
   const base = (
     action: MigrateDataExecutorOptions['action'],
     description: string,
     example: Partial<MigrateDataExecutorOptions>,
-  ): TargetConfiguration<Partial<MigrateDataExecutorOptions>> => ({
-    executor: EXECUTOR,
-    options: { action },
-    ...(Object.keys(configurations).length > 0 ? { configurations } : {}),
+  ) => redisTarget(EXECUTOR, 'migrate-data', settings, inputs, { action }, description, example);
+  return {
+    [names.targetName]: base('run', 'Runs pending Redis OM data migrations', {
+      dryRun: true,
+    }),
+    [names.statusTargetName]: base('status', 'Shows applied and pending Redis OM data migrations', { detailed: true }),
+    [names.rollbackTargetName]: base('rollback', 'Rolls back Redis OM data migrations (--steps N or an id)', {
+      steps: 1,
+    }),
+  };
+}
+
+/** The schema-migration targets: run, status, rollback, verify (Redis), and the offline check. */
+export function schemaMigrationTargets(
+  names: NormalizedPluginOptions,
+  settings: ProjectSettings,
+  inputs: string[],
+  checkInputs: NonNullable<TargetConfiguration['inputs']>,
+): Record<string, TargetConfiguration<Partial<MigrateExecutorOptions>>> {
+  const base = (
+    action: MigrateExecutorOptions['action'],
+    description: string,
+    example: Partial<MigrateExecutorOptions>,
+  ) => redisTarget(SCHEMA_EXECUTOR, 'migrate', settings, inputs, { action }, description, example);
+  return {
+    [names.schemaTargetName]: base('run', 'Applies pending Redis OM schema migrations (RediSearch indexes)', {
+      dryRun: true,
+    }),
+    [names.schemaStatusTargetName]: base('status', 'Shows applied and pending Redis OM schema migrations', {
+      json: true,
+    }),
+    [names.schemaRollbackTargetName]: base('rollback', 'Rolls back one Redis OM schema migration (its id)', {
+      id: '20250101_120000_add_sortable_name',
+      dryRun: true,
+    }),
+    [names.schemaVerifyTargetName]: base(
+      'verify',
+      'Compares the live RediSearch indexes with the applied schema migrations',
+      {},
+    ),
+    [names.schemaCheckTargetName]: {
+      executor: SCHEMA_EXECUTOR,
+      options: { action: 'check' },
+      ...configurationsOf(settings),
+      // No Redis: the models and the snapshots decide the result, so it is cached on them.
+      cache: true,
+      inputs: checkInputs,
+      outputs: [],
+      metadata: {
+        technologies: ['redis-om'],
+        description: 'Fails when the Redis OM models differ from the latest schema migration (no Redis needed)',
+        help: {
+          command: 'npx om migrate check --help',
+          example: { options: {} },
+        },
+      },
+    },
+  };
+}
+
+/** A target that talks to Redis: never cached, never in parallel with another. */
+function redisTarget<O extends { action: string }>(
+  executor: string,
+  command: string,
+  settings: ProjectSettings,
+  inputs: string[],
+  options: O,
+  description: string,
+  example: Partial<O> | Record<string, unknown>,
+): TargetConfiguration<O> {
+  return {
+    executor,
+    options,
+    ...configurationsOf(settings),
     cache: false,
     parallelism: false,
     inputs,
     metadata: {
       technologies: ['redis-om'],
       description,
-      help: { command: `npx om migrate-data ${action} --help`, example: { options: example } },
+      help: {
+        command: `npx om ${command} ${options.action} --help`,
+        example: { options: example },
+      },
     },
-  });
-  return {
-    [names.targetName]: base('run', 'Runs pending Redis OM data migrations', { dryRun: true }),
-    [names.statusTargetName]: base('status', 'Shows applied and pending Redis OM data migrations', { detailed: true }),
-    [names.rollbackTargetName]: base('rollback', 'Rolls back Redis OM data migrations (--steps N or an id)', {
-      steps: 1,
-    }),
   };
+}
+
+/** One (empty) configuration per environment of `metadata.om`, so Nx accepts `-c <name>`. */
+function configurationsOf(settings: ProjectSettings): {
+  configurations?: Record<string, object>;
+} {
+  const names = Object.keys(settings.configurations ?? {});
+  return names.length > 0 ? { configurations: Object.fromEntries(names.map((name) => [name, {}])) } : {};
 }
 
 function trim(path: string): string {

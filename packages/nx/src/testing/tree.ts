@@ -12,3 +12,15 @@ export function createTestTree(): Tree {
   tree.delete('.oxfmtrc.json');
   return tree;
 }
+
+/**
+ * The same empty workspace, rooted at a real folder. Generators that hand the engine code to
+ * load (models) need it on disk, as in a real `nx g` run, where the Tree's root is the
+ * workspace root and files the generator did not change are read from disk. Everything the
+ * generator writes stays in the Tree.
+ */
+export function createTestTreeAt(root: string): Tree {
+  const tree = createTestTree();
+  Object.defineProperty(tree, 'root', { value: root });
+  return tree;
+}

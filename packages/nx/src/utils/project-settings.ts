@@ -85,3 +85,12 @@ export function joinProjectPath(projectRoot: string, path: string): string {
   if (rest === '' || rest === '.') return root || '.';
   return root ? `${root}/${rest}` : rest;
 }
+
+/**
+ * The project's models entry as one module to load (the CLI's `--models`): only when it is one
+ * path. A list or a glob describes the files for `nx affected`, not a module to load.
+ */
+export function singleModelsPath(models: string | string[] | undefined): string | undefined {
+  if (typeof models !== 'string' || /[*?{[]/.test(models)) return undefined;
+  return models;
+}

@@ -32,6 +32,7 @@ export const SCHEMA_COMMON_OPTIONS = [
   'lockTimeout',
   'lockLease',
   'indexingTimeout',
+  'maxIndexingFailures',
   'verbose',
 ] as const;
 

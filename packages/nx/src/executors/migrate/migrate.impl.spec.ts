@@ -123,7 +123,7 @@ describe('@om/nx:migrate', () => {
     await expect(run({ action: 'verify' })).resolves.toEqual({ success: true });
   });
 
-  it('run fails with { success: false } and the engine\'s message on a Redis without RediSearch', async () => {
+  it("run fails with { success: false } and the engine's message on a Redis without RediSearch", async () => {
     await createSnapshot('initial');
     await expect(run({ action: 'run', dryRun: true })).resolves.toEqual({ success: false });
     expect(output.join('\n')).toMatch(/This server has no RediSearch module/);

@@ -14,6 +14,7 @@ describe('parseOptions (migrate)', () => {
     expect(parseOptions({ action: 'rollback', id: '20250101_000000_a' })).toMatchObject({ id: '20250101_000000_a' });
     expect(parseOptions({ action: 'check', yes: true })).toMatchObject({ action: 'check' });
     expect(parseOptions({ action: 'auto', dryRun: true, indexingTimeout: 5 })).toMatchObject({ indexingTimeout: 5 });
+    expect(parseOptions({ action: 'run', maxIndexingFailures: 0 })).toMatchObject({ maxIndexingFailures: 0 });
   });
 
   it.each([
@@ -23,6 +24,7 @@ describe('parseOptions (migrate)', () => {
     [{ action: 'run', id: 'x' }, /id does not apply to action "run"/],
     [{ action: 'rollback' }, /id is required by action "rollback"/],
     [{ action: 'run', strategy: 'blue-green' }, /strategy/],
+    [{ action: 'run', maxIndexingFailures: 1.5 }, /maxIndexingFailures/],
     [{ action: 'run', redisUrl: 'localhost:6379' }, /redisUrl must start with redis:\/\//],
   ])('refuses %j', (options, message) => {
     expect(() => parseOptions(options)).toThrow(message);
@@ -36,7 +38,18 @@ describe('parseOptions (migrate)', () => {
 describe('toArgv (migrate)', () => {
   it('maps run and its options to one `om migrate run` call, paths from the project root', () => {
     expect(
-      toArgv(parseOptions({ action: 'run', dryRun: true, yes: true, strategy: 'recreate', indexingTimeout: 60 }), {}, ctx),
+      toArgv(
+        parseOptions({
+          action: 'run',
+          dryRun: true,
+          yes: true,
+          strategy: 'recreate',
+          indexingTimeout: 60,
+          maxIndexingFailures: 2,
+        }),
+        {},
+        ctx,
+      ),
     ).toEqual([
       'migrate',
       'run',
@@ -48,6 +61,8 @@ describe('toArgv (migrate)', () => {
       'recreate',
       '--indexing-timeout',
       '60',
+      '--max-indexing-failures',
+      '2',
     ]);
   });
 

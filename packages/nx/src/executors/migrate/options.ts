@@ -12,6 +12,7 @@ export const optionsSchema = z
     ...commonOptionFields,
     strategy: z.enum(['swap', 'recreate']).optional(),
     indexingTimeout: z.number().nonnegative().optional(),
+    maxIndexingFailures: z.number().int().nonnegative().optional(),
   })
   .superRefine(checkActionOptions(SCHEMA_MIGRATIONS));
 

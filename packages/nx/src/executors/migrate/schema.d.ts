@@ -15,6 +15,8 @@ export interface MigrateExecutorOptions {
   strategy?: 'swap' | 'recreate';
   /** Seconds: longest wait for one index to finish indexing (CLI default 3600). */
   indexingTimeout?: number;
+  /** Documents a new index may fail to index before the run fails (CLI default 0). */
+  maxIndexingFailures?: number;
   /** Relative to the project root. Default: metadata.om.migrationsDir, then "migrations". */
   migrationsDir?: string;
   /** Module exporting the project's redis-om Schemas (relative to the project root). Default: metadata.om.models when it is one path. */

@@ -1,5 +1,9 @@
 import { isAbsolute, join, relative } from 'node:path';
-import { DEFAULT_PROJECT_MIGRATIONS_DIR, type EnvironmentSettings } from '../../utils/project-settings';
+import {
+  DEFAULT_PROJECT_MIGRATIONS_DIR,
+  singleModelsPath,
+  type EnvironmentSettings,
+} from '../../utils/project-settings';
 import { flagFor, type ActionSpec, type CommandTable } from './command-table';
 
 /** Everything the executor needs to know about where it runs. */
@@ -62,8 +66,7 @@ export function toArgv(
   const models = options.models ?? singleModelsPath(settings.models);
   if (models) argv.push('--models', looksLikePath(models) ? projectPath(models) : models);
   if (!spec.offline) {
-    const redisUrl =
-      options.redisUrl ?? redisUrlFromEnv(options.redisUrlEnv ?? settings.redisUrlEnv, context.env);
+    const redisUrl = options.redisUrl ?? redisUrlFromEnv(options.redisUrlEnv ?? settings.redisUrlEnv, context.env);
     if (redisUrl) argv.push('--redis-url', redisUrl);
   }
   pushFlag(argv, 'keyPrefix', options.keyPrefix ?? settings.keyPrefix);
@@ -106,13 +109,4 @@ function pushFlag(argv: string[], option: string, value: unknown): void {
 function looksLikePath(specifier: string): boolean {
   if (specifier.startsWith('.') || isAbsolute(specifier) || /\.[cm]?[jt]s$/.test(specifier)) return true;
   return !specifier.startsWith('@') && specifier.includes('/');
-}
-
-/**
- * The project's models entry as the CLI's `--models` module: only when it is one path. A list
- * or a glob describes the files for `nx affected`, not a module to load.
- */
-export function singleModelsPath(models: string | string[] | undefined): string | undefined {
-  if (typeof models !== 'string' || /[*?{[]/.test(models)) return undefined;
-  return models;
 }

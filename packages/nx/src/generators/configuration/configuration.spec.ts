@@ -1,3 +1,4 @@
+import * as devkit from '@nx/devkit';
 import { addProjectConfiguration, readNxJson, readProjectConfiguration, updateNxJson, type Tree } from '@nx/devkit';
 import { createTestTree } from '../../testing/tree';
 import { configurationGenerator } from './configuration';
@@ -15,9 +16,14 @@ describe('@om/nx:configuration', () => {
     const { targets } = readProjectConfiguration(tree, 'app');
     expect(Object.keys(targets!).sort()).toEqual([
       'build',
+      'migrate',
+      'migrate-check',
       'migrate-data',
       'migrate-data-rollback',
       'migrate-data-status',
+      'migrate-rollback',
+      'migrate-status',
+      'migrate-verify',
     ]);
     for (const [name, action] of [
       ['migrate-data', 'run'],
@@ -34,6 +40,53 @@ describe('@om/nx:configuration', () => {
         expect.arrayContaining(['{projectRoot}/migrations/**/*', '{projectRoot}/src/models.ts', '^default']),
       );
     }
+  });
+
+  it('with a models entry, also writes the schema targets: Redis ones uncached and serial, the check cached', async () => {
+    await configurationGenerator(tree, { project: 'app', models: 'src/models.ts' });
+    const { targets } = readProjectConfiguration(tree, 'app');
+    for (const [name, action] of [
+      ['migrate', 'run'],
+      ['migrate-status', 'status'],
+      ['migrate-rollback', 'rollback'],
+      ['migrate-verify', 'verify'],
+    ]) {
+      expect(targets![name!]).toMatchObject({
+        executor: '@om/nx:migrate',
+        options: { action },
+        cache: false,
+        parallelism: false,
+      });
+    }
+    expect(targets!['migrate-check']).toMatchObject({
+      executor: '@om/nx:migrate',
+      options: { action: 'check' },
+      cache: true,
+      outputs: [],
+      inputs: [
+        '{projectRoot}/migrations/schema-migrations/**/*',
+        '{projectRoot}/src/models.ts',
+        '!{projectRoot}/**/*.spec.[jt]s',
+        '!{projectRoot}/**/*.test.[jt]s',
+        '^default',
+        { externalDependencies: ['redis-om'] },
+      ],
+    });
+    expect(tree.exists('apps/app/migrations/schema-migrations/.gitkeep')).toBe(true);
+    const readme = tree.read('apps/app/migrations/README.md', 'utf8')!;
+    expect(readme).toContain('nx g @om/nx:schema-migration <name> --project=app');
+    expect(readme).toContain('nx run app:migrate-check');
+  });
+
+  it('without a models entry, writes only the data targets and says how to add the schema ones', async () => {
+    const warn = jest.spyOn(devkit.logger, 'warn').mockImplementation(() => undefined);
+    await configurationGenerator(tree, { project: 'app' });
+    const { targets } = readProjectConfiguration(tree, 'app');
+    expect(Object.keys(targets!)).not.toContain('migrate-check');
+    expect(warn.mock.calls[0]![0]).toMatch(/No models entry for app.*--models=/);
+    expect(tree.exists('apps/app/migrations/schema-migrations')).toBe(false);
+    expect(tree.read('apps/app/migrations/README.md', 'utf8')).not.toContain('schema-migration');
+    warn.mockRestore();
   });
 
   it('depends on ^production when the workspace defines a production input', async () => {
@@ -65,12 +118,23 @@ describe('@om/nx:configuration', () => {
       targetName: 'db-up',
       statusTargetName: 'db-status',
       rollbackTargetName: 'db-down',
+      schemaTargetName: 'index-up',
+      schemaStatusTargetName: 'index-status',
+      schemaRollbackTargetName: 'index-down',
+      schemaVerifyTargetName: 'index-verify',
+      schemaCheckTargetName: 'index-check',
+      models: 'src/models.ts',
     });
     expect(Object.keys(readProjectConfiguration(tree, 'app').targets!).sort()).toEqual([
       'build',
       'db-down',
       'db-status',
       'db-up',
+      'index-check',
+      'index-down',
+      'index-status',
+      'index-up',
+      'index-verify',
     ]);
   });
 

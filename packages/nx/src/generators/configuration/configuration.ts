@@ -2,6 +2,7 @@ import {
   formatFiles,
   generateFiles,
   joinPathFragments,
+  logger,
   readNxJson,
   readProjectConfiguration,
   updateNxJson,
@@ -9,7 +10,15 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { join } from 'node:path';
-import { migrationInputs, migrationTargets, normalizePluginOptions } from '../../plugins/targets';
+import { SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
+import {
+  hasModels,
+  migrationInputs,
+  normalizePluginOptions,
+  omTargets,
+  schemaCheckInputs,
+  type MigrationKinds,
+} from '../../plugins/targets';
 import {
   DEFAULT_PROJECT_MIGRATIONS_DIR,
   DEFAULT_REDIS_URL_ENV,
@@ -23,7 +32,8 @@ import type { ConfigurationGeneratorSchema } from './schema';
 
 /**
  * `nx g @om/nx:configuration --project app`: explicit targets for a project that does not use
- * the inferred ones, its settings in `metadata.om`, and its migrations folder.
+ * the inferred ones (the data-migration targets, and the schema-migration ones when the project
+ * has a models entry), its settings in `metadata.om`, and its migrations folder.
  */
 export async function configurationGenerator(tree: Tree, options: ConfigurationGeneratorSchema): Promise<void> {
   const project = readProjectConfiguration(tree, options.project);
@@ -41,11 +51,24 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
   const names = normalizePluginOptions(options);
   const nxJson = readNxJson(tree) ?? {};
   const namedInputs = { ...nxJson.namedInputs, ...project.namedInputs };
-  const inputs = migrationInputs(settings, 'production' in namedInputs ? '^production' : '^default', (path) =>
-    isDirectoryInTree(tree, joinPathFragments(project.root, path)),
-  );
+  const dependencyInput = 'production' in namedInputs ? '^production' : '^default';
+  const inProject = (path: string) => isDirectoryInTree(tree, joinPathFragments(project.root, path));
+  // Schema migrations compile the models: without a models entry there is nothing to snapshot.
+  const kinds: MigrationKinds = { data: true, schema: hasModels(settings) };
+  if (!kinds.schema) {
+    logger.warn(
+      `No models entry for ${options.project}: schema-migration targets were not added. ` +
+        'Run again with --models=<the module that exports its redis-om Schemas> to add them.',
+    );
+  }
   project.metadata = { ...project.metadata, [SETTINGS_KEY]: settings };
-  project.targets = { ...project.targets, ...migrationTargets(names, settings, inputs) };
+  project.targets = {
+    ...project.targets,
+    ...omTargets(names, settings, kinds, {
+      migrations: migrationInputs(settings, dependencyInput, inProject),
+      check: schemaCheckInputs(settings, dependencyInput, inProject),
+    }),
+  };
   updateProjectConfiguration(tree, options.project, project);
   excludeFromInference(tree, project.root);
 
@@ -53,9 +76,12 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
   generateFiles(tree, join(__dirname, 'files'), migrationsRoot, {
     project: options.project,
     redisUrlEnv: settings.redisUrlEnv ?? DEFAULT_REDIS_URL_ENV,
+    schema: kinds.schema,
     ...names,
     tmpl: '',
   });
+  const snapshots = joinProjectPath(migrationsRoot, SCHEMA_MIGRATIONS_FOLDER);
+  if (kinds.schema && !tree.exists(snapshots)) tree.write(`${snapshots}/.gitkeep`, '');
   if (!options.skipFormat) await formatFiles(tree);
 }
 

@@ -9,5 +9,10 @@ export interface ConfigurationGeneratorSchema {
   targetName?: string;
   statusTargetName?: string;
   rollbackTargetName?: string;
+  schemaTargetName?: string;
+  schemaStatusTargetName?: string;
+  schemaRollbackTargetName?: string;
+  schemaVerifyTargetName?: string;
+  schemaCheckTargetName?: string;
   skipFormat?: boolean;
 }

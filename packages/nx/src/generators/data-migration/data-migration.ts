@@ -1,19 +1,12 @@
-import { formatFiles, logger, readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
-import {
-  DATA_MIGRATIONS_FOLDER,
-  OmError,
-  migrationIdFor,
-  renderDataMigration,
-  validateMigrationName,
-} from '@om/migrations';
+import { formatFiles, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
+import { DATA_MIGRATIONS_FOLDER, migrationIdFor, renderDataMigration, validateMigrationName } from '@om/migrations';
 import {
   DEFAULT_PROJECT_MIGRATIONS_DIR,
   SETTINGS_KEY,
   joinProjectPath,
   parseProjectSettings,
 } from '../../utils/project-settings';
-import { normalizePluginOptions, type OmPluginOptions } from '../../plugins/targets';
-import { PLUGIN_NAME } from '../init/init';
+import { describeError, registeredTargetNames } from '../../utils/generator-helpers';
 import type { DataMigrationGeneratorSchema } from './schema';
 
 /**
@@ -32,7 +25,7 @@ export async function dataMigrationGenerator(
     name = validateMigrationName(options.name ?? '');
     id = migrationIdFor(name, now);
   } catch (error) {
-    throw new Error(describe(error));
+    throw new Error(describeError(error));
   }
   const project = readProjectConfiguration(tree, options.project);
   const settings = parseProjectSettings(project.metadata?.[SETTINGS_KEY], `project "${options.project}"`);
@@ -50,20 +43,8 @@ export async function dataMigrationGenerator(
   tree.write(file, renderDataMigration(id, name, now));
   if (!options.skipFormat) await formatFiles(tree);
   logger.info(
-    `Data migration ${id} for ${options.project}. Run it with: nx run ${options.project}:${runTargetName(tree)}`,
+    `Data migration ${id} for ${options.project}. Run it with: nx run ${options.project}:${registeredTargetNames(tree).targetName}`,
   );
-}
-
-/** The run target's name as nx.json registers the plugin (or the default). */
-function runTargetName(tree: Tree): string {
-  const entry = readNxJson(tree)?.plugins?.find((p) => typeof p !== 'string' && p.plugin === PLUGIN_NAME);
-  const options = (typeof entry === 'string' ? undefined : entry?.options) as OmPluginOptions | undefined;
-  return normalizePluginOptions(options).targetName;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof OmError) return error.hint ? `${error.message} ${error.hint}` : error.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 export default dataMigrationGenerator;

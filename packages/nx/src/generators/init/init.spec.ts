@@ -19,6 +19,11 @@ describe('@om/nx:init', () => {
           targetName: 'migrate-data',
           statusTargetName: 'migrate-data-status',
           rollbackTargetName: 'migrate-data-rollback',
+          schemaTargetName: 'migrate',
+          schemaStatusTargetName: 'migrate-status',
+          schemaRollbackTargetName: 'migrate-rollback',
+          schemaVerifyTargetName: 'migrate-verify',
+          schemaCheckTargetName: 'migrate-check',
         },
       },
     ]);
@@ -29,11 +34,21 @@ describe('@om/nx:init', () => {
       targetName: 'db-migrate',
       statusTargetName: 'db-status',
       rollbackTargetName: 'db-down',
+      schemaCheckTargetName: 'index-check',
     });
     expect(readNxJson(tree)?.plugins).toEqual([
       {
         plugin: '@om/nx/plugin',
-        options: { targetName: 'db-migrate', statusTargetName: 'db-status', rollbackTargetName: 'db-down' },
+        options: {
+          targetName: 'db-migrate',
+          statusTargetName: 'db-status',
+          rollbackTargetName: 'db-down',
+          schemaTargetName: 'migrate',
+          schemaStatusTargetName: 'migrate-status',
+          schemaRollbackTargetName: 'migrate-rollback',
+          schemaVerifyTargetName: 'migrate-verify',
+          schemaCheckTargetName: 'index-check',
+        },
       },
     ]);
   });

@@ -8,7 +8,7 @@ import {
   type PluginConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { DEFAULT_TARGET_NAMES, type OmPluginOptions } from '../../plugins/targets';
+import { normalizePluginOptions, type OmPluginOptions } from '../../plugins/targets';
 import {
   omMigrationsVersion,
   omNxVersion,
@@ -50,11 +50,8 @@ function addPlugin(tree: Tree, options: InitGeneratorSchema): void {
   const plugins: PluginConfiguration[] = nxJson.plugins ?? [];
   const registered = plugins.some((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
   if (registered) return;
-  const pluginOptions: OmPluginOptions = {
-    targetName: options.targetName || DEFAULT_TARGET_NAMES.targetName,
-    statusTargetName: options.statusTargetName || DEFAULT_TARGET_NAMES.statusTargetName,
-    rollbackTargetName: options.rollbackTargetName || DEFAULT_TARGET_NAMES.rollbackTargetName,
-  };
+  // Every name is written out, so nx.json shows the targets the plugin infers and how to rename them.
+  const pluginOptions: OmPluginOptions = normalizePluginOptions(options);
   nxJson.plugins = [...plugins, { plugin: PLUGIN_NAME, options: pluginOptions }];
   updateNxJson(tree, nxJson);
 }

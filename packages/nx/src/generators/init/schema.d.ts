@@ -4,6 +4,11 @@ export interface InitGeneratorSchema {
   targetName?: string;
   statusTargetName?: string;
   rollbackTargetName?: string;
+  schemaTargetName?: string;
+  schemaStatusTargetName?: string;
+  schemaRollbackTargetName?: string;
+  schemaVerifyTargetName?: string;
+  schemaCheckTargetName?: string;
   skipPackageJson?: boolean;
   /** Keep versions already in package.json (default true). */
   keepExistingVersions?: boolean;
