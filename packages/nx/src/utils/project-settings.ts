@@ -1,4 +1,5 @@
 import { z } from '@om/migrations';
+import { isAbsolute, join } from 'node:path';
 
 /** The key under a project's `metadata` where it declares its Redis OM settings. */
 export const SETTINGS_KEY = 'om';
@@ -93,4 +94,18 @@ export function joinProjectPath(projectRoot: string, path: string): string {
 export function singleModelsPath(models: string | string[] | undefined): string | undefined {
   if (typeof models !== 'string' || /[*?{[]/.test(models)) return undefined;
   return models;
+}
+
+/**
+ * A module entry (models, module) as the engine loads it: a path is made absolute from the
+ * project's folder; a package name (`@acme/models`, `models`) is kept as it is.
+ */
+export function resolveProjectModule(specifier: string, projectDir: string): string {
+  return looksLikePath(specifier) ? (isAbsolute(specifier) ? specifier : join(projectDir, specifier)) : specifier;
+}
+
+/** A path relative to the project root, rather than a package name (`@acme/models`, `models`). */
+function looksLikePath(specifier: string): boolean {
+  if (specifier.startsWith('.') || isAbsolute(specifier) || /\.[cm]?[jt]s$/.test(specifier)) return true;
+  return !specifier.startsWith('@') && specifier.includes('/');
 }

@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative } from 'node:path';
 import {
   DEFAULT_PROJECT_MIGRATIONS_DIR,
+  resolveProjectModule,
   singleModelsPath,
   type EnvironmentSettings,
 } from '../../utils/project-settings';
@@ -61,10 +62,11 @@ export function toArgv(
     isAbsolute(path) ? path : join(context.workspaceRoot, context.projectRoot, path);
   const migrationsDir = options.migrationsDir ?? settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR;
   argv.push('--migrations-dir', projectPath(migrationsDir));
+  const projectDir = join(context.workspaceRoot, context.projectRoot);
   const module = table.common.includes('module') ? (options.module ?? settings.module) : undefined;
-  if (module) argv.push('--module', looksLikePath(module) ? projectPath(module) : module);
+  if (module) argv.push('--module', resolveProjectModule(module, projectDir));
   const models = options.models ?? singleModelsPath(settings.models);
-  if (models) argv.push('--models', looksLikePath(models) ? projectPath(models) : models);
+  if (models) argv.push('--models', resolveProjectModule(models, projectDir));
   if (!spec.offline) {
     const redisUrl = options.redisUrl ?? redisUrlFromEnv(options.redisUrlEnv ?? settings.redisUrlEnv, context.env);
     if (redisUrl) argv.push('--redis-url', redisUrl);
@@ -103,10 +105,4 @@ function pushFlag(argv: string[], option: string, value: unknown): void {
   if (value === undefined || value === false) return;
   if (value === true) argv.push(flagFor(option));
   else argv.push(flagFor(option), String(value));
-}
-
-/** A path relative to the project root, rather than a package name (`@acme/models`, `models`). */
-function looksLikePath(specifier: string): boolean {
-  if (specifier.startsWith('.') || isAbsolute(specifier) || /\.[cm]?[jt]s$/.test(specifier)) return true;
-  return !specifier.startsWith('@') && specifier.includes('/');
 }

@@ -107,6 +107,13 @@ describe('@om/nx:schema-migration', () => {
     expect(tree.exists('apps/app/other/schema-migrations/20250103_030405_initial.json')).toBe(true);
   });
 
+  it('loads a models folder (its index) from the project root, as the executor passes it', async () => {
+    ws.write('apps/api/src/models/index.ts', modelsSource());
+    addProjectConfiguration(tree, 'api', { root: 'apps/api', metadata: { om: { models: 'src/models' } } });
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'api' }, NOW);
+    expect(tree.exists('apps/api/migrations/schema-migrations/20250102_030405_initial.json')).toBe(true);
+  });
+
   it('names a hand-edited snapshot that is not valid', async () => {
     tree.write(`${DIR}/20250101_000000_broken.json`, JSON.stringify({ format: 'om-schema-migration/1' }));
     await expect(schemaMigrationGenerator(tree, { name: 'x', project: 'app' }, NOW)).rejects.toThrow(

@@ -21,6 +21,7 @@ import {
   SETTINGS_KEY,
   joinProjectPath,
   parseProjectSettings,
+  resolveProjectModule,
   singleModelsPath,
 } from '../../utils/project-settings';
 import type { SchemaMigrationGeneratorSchema } from './schema';
@@ -66,7 +67,8 @@ export async function schemaMigrationGenerator(
 
   let snapshot: SchemaSnapshot | undefined;
   try {
-    const compiled = await compileModels(models, join(tree.root, project.root));
+    const projectDir = join(tree.root, project.root);
+    const compiled = await compileModels(resolveProjectModule(models, projectDir), projectDir);
     const changes = diffIndexStates(stateAfterSnapshots(readSnapshots(tree, dir)), statesOfCompiled(compiled));
     if (changes.length > 0) snapshot = buildSnapshot(name, changes, now);
   } catch (error) {
@@ -93,7 +95,7 @@ export async function schemaMigrationGenerator(
   );
 }
 
-/** The models compiled by the engine (the project's own redis-om), relative to the project root. */
+/** The models compiled by the engine, with the project's own redis-om. */
 async function compileModels(models: string, projectDir: string): Promise<CompiledIndex[]> {
   const migrator = new SchemaMigrator({
     models,
