@@ -73,9 +73,7 @@ describe('@om/nx/plugin createNodes', () => {
   });
 
   it('takes the target names from the plugin options in nx.json', async () => {
-    write('apps/app/project.json', { name: 'app' });
-    write('apps/app/migrations/data-migrations/x.ts', '');
-    write('apps/app/migrations/schema-migrations/x.json', '{}');
+    write('apps/app/project.json', { name: 'app', metadata: { om: { models: 'src/models.ts' } } });
     const projects = projectsOf(
       await run(['apps/app/project.json'], {
         targetName: 'db-up',
@@ -104,13 +102,8 @@ describe('@om/nx/plugin createNodes', () => {
     write('apps/app/project.json', { name: 'app' });
     write('apps/app/migrations/schema-migrations/20250101_000000_initial.json', '{}');
     const targets = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets;
-    expect(Object.keys(targets)).toEqual([
-      'migrate',
-      'migrate-status',
-      'migrate-rollback',
-      'migrate-verify',
-      'migrate-check',
-    ]);
+    // No models entry: no migrate-check, which would have no models to compile.
+    expect(Object.keys(targets)).toEqual(['migrate', 'migrate-status', 'migrate-rollback', 'migrate-verify']);
     expect(targets['migrate']).toEqual({
       executor: '@om/nx:migrate',
       options: { action: 'run' },
@@ -144,8 +137,8 @@ describe('@om/nx/plugin createNodes', () => {
   });
 
   it('makes migrate-check cacheable and offline: inputs are the models and the snapshots only', async () => {
-    write('apps/app/project.json', { name: 'app' });
-    write('apps/app/migrations/schema-migrations/20250101_000000_initial.json', '{}');
+    write('apps/app/project.json', { name: 'app', metadata: { om: { models: 'src/models' } } });
+    write('apps/app/src/models/index.ts');
     const check = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets['migrate-check'];
     expect(check).toEqual({
       executor: '@om/nx:migrate',
@@ -153,7 +146,7 @@ describe('@om/nx/plugin createNodes', () => {
       cache: true,
       inputs: [
         '{projectRoot}/migrations/schema-migrations/**/*',
-        '{projectRoot}/src/**/*',
+        '{projectRoot}/src/models/**/*',
         '!{projectRoot}/**/*.spec.[jt]s',
         '!{projectRoot}/**/*.test.[jt]s',
         '^default',
@@ -202,6 +195,13 @@ describe('@om/nx/plugin createNodes', () => {
     ]);
     expect(targets['migrate-check'].configurations).toEqual({ staging: {} });
     expect(targets['migrate'].configurations).toEqual({ staging: {} });
+  });
+
+  it('a models list or glob (for affected) gives the schema targets but no check: there is no one module to load', async () => {
+    write('apps/app/project.json', { name: 'app', metadata: { om: { models: 'src/**/*.schema.ts' } } });
+    const targets = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets;
+    expect(Object.keys(targets)).toContain('migrate');
+    expect(Object.keys(targets)).not.toContain('migrate-check');
   });
 
   it('a data-migrations folder alone gives only the data targets', async () => {

@@ -2,7 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
 import type { MigrateDataExecutorOptions } from '../executors/migrate-data/schema';
 import type { MigrateExecutorOptions } from '../executors/migrate/schema';
-import { DEFAULT_PROJECT_MIGRATIONS_DIR, type ProjectSettings } from '../utils/project-settings';
+import { DEFAULT_PROJECT_MIGRATIONS_DIR, singleModelsPath, type ProjectSettings } from '../utils/project-settings';
 
 /** Options of `@om/nx/plugin` in nx.json: the names of the targets it infers. */
 export interface OmPluginOptions {
@@ -124,7 +124,7 @@ export interface MigrationKinds {
   schema: boolean;
 }
 
-/** A project has schema migrations when it has snapshots or declares its models. */
+/** Whether the project declares a models entry (in any environment): it then has schema migrations. */
 export function hasModels(settings: ProjectSettings): boolean {
   return [settings, ...Object.values(settings.configurations ?? {})].some((env) => env.models !== undefined);
 }
@@ -172,7 +172,10 @@ export function migrationTargets(
   };
 }
 
-/** The schema-migration targets: run, status, rollback, verify (Redis), and the offline check. */
+/**
+ * The schema-migration targets: run, status, rollback, verify (Redis), and the offline check
+ * when the project's models entry is one module.
+ */
 export function schemaMigrationTargets(
   names: NormalizedPluginOptions,
   settings: ProjectSettings,
@@ -200,22 +203,33 @@ export function schemaMigrationTargets(
       'Compares the live RediSearch indexes with the applied schema migrations',
       {},
     ),
-    [names.schemaCheckTargetName]: {
-      executor: SCHEMA_EXECUTOR,
-      options: { action: 'check' },
-      ...configurationsOf(settings),
-      // No Redis: the models and the snapshots decide the result, so it is cached on them.
-      cache: true,
-      inputs: checkInputs,
-      outputs: [],
-      metadata: {
-        technologies: ['redis-om'],
-        description: 'Fails when the Redis OM models differ from the latest schema migration (no Redis needed)',
-        help: {
-          command: 'npx om migrate check --help',
-          example: { options: {} },
-        },
-      },
+    // The check compiles the models: without one models module to load it could only fail.
+    ...(canCheck(settings) ? { [names.schemaCheckTargetName]: checkTarget(settings, checkInputs) } : {}),
+  };
+}
+
+/** Whether `om migrate check` can run for the project: its models entry is one module. */
+export function canCheck(settings: ProjectSettings): boolean {
+  return singleModelsPath(settings.models) !== undefined;
+}
+
+/** The offline schema check: no Redis, so cached on its inputs. */
+function checkTarget(
+  settings: ProjectSettings,
+  checkInputs: NonNullable<TargetConfiguration['inputs']>,
+): TargetConfiguration<Partial<MigrateExecutorOptions>> {
+  return {
+    executor: SCHEMA_EXECUTOR,
+    options: { action: 'check' },
+    ...configurationsOf(settings),
+    // No Redis: the models and the snapshots decide the result, so it is cached on them.
+    cache: true,
+    inputs: checkInputs,
+    outputs: [],
+    metadata: {
+      technologies: ['redis-om'],
+      description: 'Fails when the Redis OM models differ from the latest schema migration (no Redis needed)',
+      help: { command: 'npx om migrate check --help', example: { options: {} } },
     },
   };
 }

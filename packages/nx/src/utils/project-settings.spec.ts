@@ -1,4 +1,12 @@
-import { joinProjectPath, parseProjectSettings, readProjectSettings, settingsFor } from './project-settings';
+import { join } from 'node:path';
+import {
+  joinProjectPath,
+  parseProjectSettings,
+  readProjectSettings,
+  resolveProjectModule,
+  settingsFor,
+  singleModelsPath,
+} from './project-settings';
 
 describe('project settings (metadata.om)', () => {
   it('accepts every documented key, and nothing as no settings', () => {
@@ -45,5 +53,25 @@ describe('project settings (metadata.om)', () => {
     expect(joinProjectPath('apps/app/', './db/')).toBe('apps/app/db');
     expect(joinProjectPath('.', 'migrations')).toBe('migrations');
     expect(joinProjectPath('apps/app', '.')).toBe('apps/app');
+  });
+});
+
+describe('the models entry as a module to load', () => {
+  it('is one path, never a list or a glob', () => {
+    expect(singleModelsPath('src/models.ts')).toBe('src/models.ts');
+    expect(singleModelsPath('src/models')).toBe('src/models');
+    expect(singleModelsPath(['src/a.ts'])).toBeUndefined();
+    expect(singleModelsPath('src/**/*.schema.ts')).toBeUndefined();
+    expect(singleModelsPath(undefined)).toBeUndefined();
+  });
+
+  it('resolves paths from the project folder and keeps package names', () => {
+    const dir = join('/ws', 'apps/app');
+    expect(resolveProjectModule('src/models.ts', dir)).toBe(join(dir, 'src/models.ts'));
+    expect(resolveProjectModule('src/models', dir)).toBe(join(dir, 'src/models'));
+    expect(resolveProjectModule('./models', dir)).toBe(join(dir, 'models'));
+    expect(resolveProjectModule('/abs/models.ts', dir)).toBe('/abs/models.ts');
+    expect(resolveProjectModule('@acme/models', dir)).toBe('@acme/models');
+    expect(resolveProjectModule('models', dir)).toBe('models');
   });
 });
