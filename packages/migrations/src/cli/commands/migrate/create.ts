@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { relative } from 'node:path';
 import { validateMigrationName } from '../../../data/migration-name';
 import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
@@ -16,7 +17,7 @@ export function createCommand(): Command {
         console.log('No index changes: the models match the latest schema migration. No file was written.');
         return;
       }
-      console.log(`Created ${result.file}`);
+      console.log(`Created schema migration ${relative(migrator.settings.cwd, result.file) || result.file}`);
       for (const change of result.changes) {
         console.log(`  ${change.kind.padEnd(7)} ${change.indexName}${change.hashOnly ? ' (redis-om hash only)' : ''}`);
       }
