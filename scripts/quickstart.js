@@ -9,7 +9,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { cpSync, mkdirSync, mkdtempSync, rmSync } = require('node:fs');
 const { createServer } = require('node:net');
-const { join, resolve } = require('node:path');
+const { dirname, join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
 const OM = join(ROOT, 'packages/migrations/bin/om.js');
@@ -77,6 +77,16 @@ function om(args, cwd, url) {
   if (result.status !== 0) throw new Error(`om ${args.join(' ')} exited with code ${result.status}`);
 }
 
+// nx's bin, as npm links it (nx's exports map hides dist/bin).
+const NX = join(dirname(require.resolve('nx/package.json', { paths: [ROOT] })), 'dist/bin/nx.js');
+
+function nx(args, url) {
+  console.log(`\n$ nx ${args.join(' ')}`);
+  const env = { ...process.env, REDIS_OM_URL: url, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+  const result = spawnSync(process.execPath, [NX, ...args, '--output-style=stream'], { cwd: ROOT, env, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`nx ${args.join(' ')} exited with code ${result.status}`);
+}
+
 async function main() {
   let redis;
   if (process.env.REDIS_OM_URL) {
@@ -101,6 +111,13 @@ async function main() {
     om(['migrate-data', 'status', '--detailed'], app, redis.url);
     om(['migrate-data', 'rollback', '--steps', '1', '-y'], app, redis.url);
     om(['migrate-data', 'status'], app, redis.url);
+
+    console.log('\nThe same example through Nx (examples/app/project.json):');
+    nx(['run', '@om/example-app:migrate-data-status'], redis.url);
+    nx(['run', '@om/example-app:migrate-data', '--dry-run'], redis.url);
+    nx(['run', '@om/example-app:migrate-data'], redis.url);
+    nx(['run', '@om/example-app:migrate-data-rollback', '--steps=1'], redis.url);
+    nx(['run', '@om/example-app:migrate-check'], redis.url);
     console.log('\nQuick start finished.');
   } finally {
     rmSync(app, { recursive: true, force: true });
