@@ -1,12 +1,10 @@
-import { Cluster } from 'ioredis';
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { LockLostError, MigrationFailedError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
-import { connectRedis } from '../redis/connect';
-import { Ledger, type LedgerEntry } from '../state/ledger';
+import type { LedgerEntry } from '../state/ledger';
 import { MigrationLock, type HeldLock } from '../state/lock';
-import { clusterSafePrefix, stateKeys } from '../state/keys';
+import { EngineState } from '../state/engine-state';
 import { RepositoryConnections, createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext, RedisClient } from './migration';
@@ -93,9 +91,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** The merged, validated settings. */
   readonly settings: Settings;
   private readonly logger: Logger;
-  private readonly ownsConnection: boolean;
-  private connection?: Promise<RedisClient>;
-  private effectivePrefix?: string;
+  private readonly engine: EngineState;
   private readonly builtin: { models?: string; timeZone?: string; batch?: BatchOptions };
 
   constructor(options: DataMigratorOptions = {}) {
@@ -105,8 +101,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     assertTimeZone(timeZone);
     this.builtin = { models, timeZone, batch };
     this.logger = logger ?? silentLogger;
-    this.ownsConnection = redis === undefined;
-    if (redis) this.connection = Promise.resolve(redis);
+    this.engine = new EngineState(this.settings, 'data', redis);
   }
 
   /** Loads, validates and orders the migrations. Touches no Redis. */
@@ -290,7 +285,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    * that connects (e.g. {@link client}).
    */
   get keyPrefix(): string {
-    return this.effectivePrefix ?? this.settings.keyPrefix;
+    return this.engine.keyPrefix;
   }
 
   /** The Redis connection the migrator works on (opened on first use), for read-only tools. */
@@ -299,36 +294,16 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
-  async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    if (!connection || !this.ownsConnection) return;
-    const redis = await connection.catch(() => undefined);
-    await redis?.quit().catch(() => undefined);
+  close(): Promise<void> {
+    return this.engine.close();
   }
 
-  private async state() {
-    this.connection ??= connectRedis(this.settings.redisUrl);
-    let redis: RedisClient;
-    try {
-      redis = await this.connection;
-    } catch (error) {
-      this.connection = undefined;
-      throw error;
-    }
-    this.effectivePrefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
-    const keys = stateKeys(this.effectivePrefix);
-    return { redis, ledger: new Ledger(redis, keys.dataLedger, keys.lock), lock: new MigrationLock(redis, keys.lock) };
+  private state() {
+    return this.engine.open();
   }
 
-  private async acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
-    const holder = await lock.holder();
-    if (holder) this.emit('waitingForLock', { timeoutMs: this.settings.lockTimeoutMs });
-    return lock.acquire({
-      timeoutMs: this.settings.lockTimeoutMs,
-      leaseMs: this.settings.lockLeaseMs,
-      command: `om migrate-data ${command}`,
-    });
+  private acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
+    return this.engine.acquire(lock, `om migrate-data ${command}`, (timeoutMs) => this.emit('waitingForLock', { timeoutMs }));
   }
 
   private context(m: LoadedMigration, redis: RedisClient, connections: RepositoryConnections, dryRun: boolean): MigrationContext {

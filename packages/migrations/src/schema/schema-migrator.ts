@@ -1,4 +1,3 @@
-import { Cluster } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -8,9 +7,9 @@ import { resolveSettings, type Settings, type SettingsInput } from '../config/se
 import type { RedisClient } from '../data/migration';
 import { ConfigError, LockLostError, MigrationStateError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
-import { connectRedis } from '../redis/connect';
-import { clusterSafePrefix, stateKeys } from '../state/keys';
-import { Ledger, type LedgerEntry } from '../state/ledger';
+import { EngineState } from '../state/engine-state';
+import { stateKeys } from '../state/keys';
+import type { LedgerEntry } from '../state/ledger';
 import { MigrationLock, type HeldLock } from '../state/lock';
 import { compileSchemas, type CompiledIndex } from './compile';
 import {
@@ -129,9 +128,8 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   readonly strategy: SchemaStrategy;
   private readonly models?: string;
   private readonly logger: Logger;
-  private readonly ownsConnection: boolean;
   private readonly waitOptions: { timeoutMs?: number; pollMs?: number; maxIndexingFailures?: number };
-  private connection?: Promise<RedisClient>;
+  private readonly engine: EngineState;
 
   constructor(options: SchemaMigratorOptions = {}) {
     super();
@@ -144,8 +142,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     this.models = models;
     this.logger = logger ?? silentLogger;
     this.waitOptions = { timeoutMs: indexingTimeoutMs, pollMs, maxIndexingFailures };
-    this.ownsConnection = redis === undefined;
-    if (redis) this.connection = Promise.resolve(redis);
+    this.engine = new EngineState(this.settings, 'schema', redis);
   }
 
   /** Compiles the models into index definitions. Touches no Redis. */
@@ -371,12 +368,8 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
-  async close(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    if (!connection || !this.ownsConnection) return;
-    const redis = await connection.catch(() => undefined);
-    await redis?.quit().catch(() => undefined);
+  close(): Promise<void> {
+    return this.engine.close();
   }
 
   /** Plans and sends each change against the layout live at that moment. */
@@ -442,30 +435,18 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return resolve(this.settings.cwd, this.settings.migrationsDir);
   }
 
-  private async state() {
-    this.connection ??= connectRedis(this.settings.redisUrl);
-    let redis: RedisClient;
-    try {
-      redis = await this.connection;
-    } catch (error) {
-      this.connection = undefined;
-      throw error;
-    }
-    const prefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
-    const keys = stateKeys(prefix);
-    // One lock for schema and data migrations: one runner at a time changes anything.
-    return { redis, ledger: new Ledger(redis, schemaLedgerKey(prefix), keys.lock), lock: new MigrationLock(redis, keys.lock) };
+  private state() {
+    return this.engine.open();
   }
 
-  private async acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
-    if (await lock.holder()) this.emit('waitingForLock', { timeoutMs: this.settings.lockTimeoutMs });
-    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command: `om migrate ${command}` });
+  private acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
+    return this.engine.acquire(lock, `om migrate ${command}`, (timeoutMs) => this.emit('waitingForLock', { timeoutMs }));
   }
 }
 
-/** HASH: schema migration id → JSON ledger entry. */
+/** HASH: schema migration id → JSON ledger entry (under the prefix given). */
 export function schemaLedgerKey(prefix: string): string {
-  return `${prefix}schema:ledger`;
+  return stateKeys(prefix).schemaLedger;
 }
 
 function checksumOf(file: string): string {

@@ -8,6 +8,8 @@ export function stateKeys(prefix: string) {
     lock: `${prefix}lock`,
     /** HASH: data migration id → JSON {@link LedgerEntry}. */
     dataLedger: `${prefix}data:ledger`,
+    /** HASH: schema migration id → JSON {@link LedgerEntry}. */
+    schemaLedger: `${prefix}schema:ledger`,
     /**
      * HASH: scan name → JSON checkpoint of a batched scan-transform-write (cursor per master,
      * counters, last error): one field of constant size per interrupted scan.
