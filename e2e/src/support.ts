@@ -1,5 +1,4 @@
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
 /** The repository root (e2e/src → ..). */
 export const REPO_ROOT = `${__dirname}/../..`;
@@ -49,48 +48,5 @@ export function note(lines: string[]): void {
   transcript.push(...lines.map((line) => `    ${line}`));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export interface E2eRedis {
-  url: string;
-  cli(...args: string[]): string;
-  stop(): Promise<void>;
-}
-
-/** Starts the suite's own redis-server, with no persistence, on a free loopback port. */
-export async function startRedis(): Promise<E2eRedis> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const cli = (...args: string[]) =>
-    spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
-  const deadline = Date.now() + 10_000;
-  while (cli('ping') !== 'PONG') {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('redis-server did not answer within 10s');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    cli,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+/** The suite's own redis-server, with no persistence, on a free loopback port. */
+export { startRedisServer as startRedis, type TestRedisServer as E2eRedis } from '../../packages/migrations/test/support/redis-server';

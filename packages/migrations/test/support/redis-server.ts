@@ -7,6 +7,8 @@ export interface TestRedisServer {
   readonly port: number;
   /** `redis://127.0.0.1:<port>` (with the password when one was set). */
   readonly url: string;
+  /** Runs `redis-cli` against it and returns what it printed, trimmed. */
+  cli(...args: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,10 @@ export async function startRedisServer(options: { password?: string; extraArgs?:
   return {
     port,
     url,
+    cli: (...cliArgs: string[]) =>
+      spawnSync('redis-cli', ['-p', String(port), ...(options.password ? ['-a', options.password, '--no-auth-warning'] : []), ...cliArgs], {
+        encoding: 'utf8',
+      }).stdout.trim(),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
