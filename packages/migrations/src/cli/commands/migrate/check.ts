@@ -7,7 +7,7 @@ export class SchemaCheckFailedError extends OmError {}
 
 /** `om migrate check`: the offline CI check (no Redis): fails when models and snapshots differ. */
 export function checkCommand(): Command {
-  return withSchemaOptions(new Command('check').description('fail when the models differ from the latest schema migration (no Redis needed)')).action(
+  return withSchemaOptions(new Command('check').description('fail when the models differ from the latest schema migration (no Redis needed)'), { redis: false, indexing: false }).action(
     (options: SchemaCliOptions) =>
       withSchemaMigrator(options, async (migrator) => {
         const changes = await migrator.check();

@@ -8,8 +8,7 @@ export function createCommand(): Command {
   return withSchemaOptions(
     new Command('create')
       .description('write schema-migrations/YYYYMMDD_HHMMSS_<name>.json with every index the models changed')
-      .argument('<name>', 'short snake_case name, e.g. add_sortable_on_user_name'),
-  ).action((name: string, options: SchemaCliOptions) =>
+      .argument('<name>', 'short snake_case name, e.g. add_sortable_on_user_name'), { redis: false, indexing: false }).action((name: string, options: SchemaCliOptions) =>
     withSchemaMigrator(options, async (migrator) => {
       validateMigrationName(name);
       const result = await migrator.create(name);

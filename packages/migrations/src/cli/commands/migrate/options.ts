@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import type { SchemaStrategy } from '../../../schema/plan';
@@ -18,19 +18,38 @@ export interface SchemaCliOptions {
   verbose?: boolean;
 }
 
-/** Adds the options every `om migrate` command shares. */
-export function withSchemaOptions(command: Command): Command {
-  return command
-    .option('--models <path>', 'module exporting your redis-om Schemas (e.g. src/models.ts)')
-    .option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")')
-    .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
-    .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
-    .option('--strategy <swap|recreate>', 'swap: build beside, switch an alias (default); recreate: drop and create', parseStrategy)
-    .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
-    .option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)', parseSeconds)
-    .option('--indexing-timeout <seconds>', 'longest wait for one index to finish indexing (default 3600)', parseSeconds)
-    .option('--max-indexing-failures <n>', 'documents a new index may fail to index before the run fails (default 0)', parseCount)
-    .option('--verbose', 'print every command sent, and stack traces of unexpected errors');
+/** What a command does with Redis: decides which shared options its `--help` shows. */
+export interface SchemaOptionUse {
+  /** Talks to Redis (URL, key prefix, lock). */
+  redis: boolean;
+  /** Builds indexes (strategy, indexing timeout and failures). */
+  indexing: boolean;
+}
+
+/**
+ * Adds the options every `om migrate` command shares. All are accepted everywhere (the Nx
+ * executor passes the common ones to every action), but `--help` shows only those the command
+ * uses: `check` and `create` never touch Redis, `status` and `verify` build no index.
+ */
+export function withSchemaOptions(command: Command, use: SchemaOptionUse = { redis: true, indexing: true }): Command {
+  const add = (option: Option, shown: boolean) => command.addOption(option.hideHelp(!shown));
+  add(new Option('--models <path>', 'module exporting your redis-om Schemas (e.g. src/models.ts)'), true);
+  add(new Option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")'), true);
+  add(new Option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)'), use.redis);
+  add(new Option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock').default('om:migrations:'), use.redis);
+  add(
+    new Option('--strategy <swap|recreate>', 'swap: build beside, switch an alias (default); recreate: drop and create').argParser(parseStrategy),
+    use.indexing,
+  );
+  add(new Option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)').argParser(parseSeconds), use.redis);
+  add(new Option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)').argParser(parseSeconds), use.redis);
+  add(new Option('--indexing-timeout <seconds>', 'longest wait for one index to finish indexing (default 3600)').argParser(parseSeconds), use.indexing);
+  add(
+    new Option('--max-indexing-failures <n>', 'documents a new index may fail to index before the run fails (default 0)').argParser(parseCount),
+    use.indexing,
+  );
+  add(new Option('--verbose', 'print every command sent, and stack traces of unexpected errors'), true);
+  return command;
 }
 
 function parseCount(value: string): number {

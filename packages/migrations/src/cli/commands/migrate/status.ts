@@ -3,7 +3,7 @@ import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './
 
 /** `om migrate status`: which schema migrations are applied and which are pending. */
 export function statusCommand(): Command {
-  return withSchemaOptions(new Command('status').description('show applied and pending schema migrations').option('--json', 'print the status as JSON')).action(
+  return withSchemaOptions(new Command('status').description('show applied and pending schema migrations').option('--json', 'print the status as JSON'), { redis: true, indexing: false }).action(
     (options: SchemaCliOptions & { json?: boolean }) =>
       withSchemaMigrator(options, async (migrator) => {
         const status = await migrator.status();

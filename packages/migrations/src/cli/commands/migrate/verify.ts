@@ -7,7 +7,7 @@ export class SchemaDriftError extends OmError {}
 
 /** `om migrate verify`: compares live indexes with the applied snapshots; exits non-zero on drift. */
 export function verifyCommand(): Command {
-  return withSchemaOptions(new Command('verify').description('compare live indexes with the applied schema migrations; fail on drift')).action(
+  return withSchemaOptions(new Command('verify').description('compare live indexes with the applied schema migrations; fail on drift'), { redis: true, indexing: false }).action(
     (options: SchemaCliOptions) =>
       withSchemaMigrator(options, async (migrator) => {
         const result = await migrator.verify();
