@@ -1,8 +1,7 @@
-import Redis from 'ioredis';
 import { resolve } from 'node:path';
 import { parseDatetime } from '../../src/builtin/datetime/parse';
 import { makeProject, runOm, runOmInTerminal } from '../support/cli';
-import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { useRedisServer } from '../support/redis-server';
 import { isoFor, seedEvents, snapshot } from './seed';
 
 const MODELS = resolve(__dirname, 'fixtures/hash-models.ts');
@@ -17,28 +16,22 @@ function seconds(value: string, timeZone?: string): string {
 }
 
 describe('om migrate-data with the built-in datetime migration (HASH, real redis-server)', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
+  const live = useRedisServer();
   let project: ReturnType<typeof makeProject>;
 
   beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
     project = makeProject();
   });
   afterAll(async () => {
     project.remove();
-    redis.disconnect();
-    await server.stop();
   });
-  beforeEach(() => redis.flushall());
 
-  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS], { cwd: project.dir, env: { REDIS_OM_URL: server.url } });
+  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
 
   it('is pending only with --models, and converts every date field of the models, and nothing else', async () => {
-    await seedEvents(redis, 500);
-    const before = await snapshot(redis);
-    const withoutModels = await runOm(['migrate-data', 'status'], { cwd: project.dir, env: { REDIS_OM_URL: server.url } });
+    await seedEvents(live.redis, 500);
+    const before = await snapshot(live.redis);
+    const withoutModels = await runOm(['migrate-data', 'status'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
     expect(withoutModels.stdout).not.toContain(ID);
     expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
 
@@ -46,7 +39,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Event \(HASH, createdAt, updatedAt, startsOn\): 500 keys, converted 1350 values, 150 already numeric, 0 missing, 0 failed/);
-    const after = await snapshot(redis);
+    const after = await snapshot(live.redis);
     for (const [key, value] of before) {
       if (!/^Event:\d+$/.test(key)) {
         expect(after.get(key)).toEqual(value);
@@ -62,38 +55,38 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
       });
     }
     expect(after.size).toBe(before.size);
-    expect(await redis.hget('Event:1', 'createdAt')).toBe('1704153600');
-    expect(await redis.hget('Event:2', 'createdAt')).toBe(String(Date.parse('2024-07-15T12:00:00Z') / 1000));
+    expect(await live.redis.hget('Event:1', 'createdAt')).toBe('1704153600');
+    expect(await live.redis.hget('Event:2', 'createdAt')).toBe(String(Date.parse('2024-07-15T12:00:00Z') / 1000));
 
     expect((await om('run', '-y')).stdout).toContain('No pending data migrations.');
     const verify = await om('verify', '--check-data');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('Date fields: 1500 values in 500 keys checked, 0 not epoch seconds in range.');
     expect(verify.stdout).toContain('Verification passed.');
-    expect(await redis.hlen('om:migrations:data:progress')).toBe(0);
+    expect(await live.redis.hlen('om:migrations:data:progress')).toBe(0);
   });
 
   it('--timezone reads naive date-times in that zone; an unknown zone is refused', async () => {
-    await seedEvents(redis, 20);
+    await seedEvents(live.redis, 20);
     const bad = await om('run', '-y', '--timezone', 'Mars/Base');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Unknown time zone "Mars\/Base"/);
     expect((await om('run', '-y', '--timezone', 'America/New_York')).code).toBe(0);
-    expect(await redis.hget('Event:2', 'createdAt')).toBe(String(Date.parse('2024-07-15T16:00:00Z') / 1000));
+    expect(await live.redis.hget('Event:2', 'createdAt')).toBe(String(Date.parse('2024-07-15T16:00:00Z') / 1000));
     // Offsets and dates are not affected by the zone.
-    expect(await redis.hget('Event:3', 'createdAt')).toBe(String(Date.parse('2024-07-15T12:00:00Z') / 1000));
-    expect(await redis.hget('Event:1', 'createdAt')).toBe('1704153600');
+    expect(await live.redis.hget('Event:3', 'createdAt')).toBe(String(Date.parse('2024-07-15T12:00:00Z') / 1000));
+    expect(await live.redis.hget('Event:1', 'createdAt')).toBe('1704153600');
   });
 
   describe('--failure-mode and --max-errors', () => {
     const GARBAGE = [5, 17, 33];
-    beforeEach(() => seedEvents(redis, 60, { garbage: GARBAGE }));
+    beforeEach(() => seedEvents(live.redis, 60, { garbage: GARBAGE }));
 
     it('fail (default): stops, exits 1 naming key, field and value, writes nothing of the batch, keeps the error for `progress`', async () => {
       const run = await om('run', '-y');
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(/Event:(5|17|33) field createdAt = "garbage-\d+": not an ISO 8601/);
-      expect(await redis.hget('Event:0', 'updatedAt')).toBe(isoFor(3));
+      expect(await live.redis.hget('Event:0', 'updatedAt')).toBe(isoFor(3));
       expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
       const progress = await om('progress');
       expect(progress.stdout).toContain(`${ID}:up:Event`);
@@ -107,9 +100,9 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
       expect(warnings).toHaveLength(3);
       for (const i of GARBAGE) {
         expect(run.stderr).toContain(`Event:${i} field createdAt: cannot convert "garbage-${i}"`);
-        expect(await redis.hget(`Event:${i}`, 'createdAt')).toBe(`garbage-${i}`);
+        expect(await live.redis.hget(`Event:${i}`, 'createdAt')).toBe(`garbage-${i}`);
       }
-      expect(await redis.hget('Event:5', 'updatedAt')).toBe(seconds(isoFor(8)));
+      expect(await live.redis.hget('Event:5', 'updatedAt')).toBe(seconds(isoFor(8)));
       const verify = await om('verify', '--check-data');
       expect(verify.code).toBe(1);
       expect(verify.stdout).toContain('3 not epoch seconds in range');
@@ -121,9 +114,9 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
       const run = await om('run', '-y', '--failure-mode', 'skip');
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
-      expect(await redis.hget('Event:33', 'createdAt')).toBe('garbage-33');
-      await redis.flushall();
-      await seedEvents(redis, 60, { garbage: GARBAGE });
+      expect(await live.redis.hget('Event:33', 'createdAt')).toBe('garbage-33');
+      await live.redis.flushall();
+      await seedEvents(live.redis, 60, { garbage: GARBAGE });
       const verbose = await om('run', '-y', '--failure-mode', 'skip', '--verbose');
       expect(verbose.stdout).toContain('Event:33 field createdAt: cannot convert "garbage-33"');
     });
@@ -133,7 +126,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('(3 set to 0)');
       expect(run.stderr).toContain('Event:5 field createdAt: cannot convert "garbage-5": not an ISO 8601');
-      for (const i of GARBAGE) expect(await redis.hget(`Event:${i}`, 'createdAt')).toBe('0');
+      for (const i of GARBAGE) expect(await live.redis.hget(`Event:${i}`, 'createdAt')).toBe('0');
       expect((await om('verify', '--check-data')).code).toBe(0);
     });
 
@@ -153,7 +146,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
   });
 
   it('--batch-size sets the batch: more, smaller batches (one progress line each with --verbose)', async () => {
-    await seedEvents(redis, 300);
+    await seedEvents(live.redis, 300);
     const small = await om('run', '-y', '--batch-size', '10', '--verbose', '--dry-run');
     const large = await om('run', '-y', '--batch-size', '1000', '--verbose', '--dry-run');
     const lines = (text: string) => text.split('\n').filter((l) => /up:Event: ~\d+% scanned/.test(l)).length;
@@ -162,38 +155,38 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
   });
 
   it('--dry-run reports what it would convert and writes nothing', async () => {
-    await seedEvents(redis, 50);
-    const before = await snapshot(redis);
+    await seedEvents(live.redis, 50);
+    const before = await snapshot(live.redis);
     const run = await om('run', '--dry-run');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Event \(HASH, createdAt, updatedAt, startsOn\): 50 keys, would convert 135 values/);
-    expect(await snapshot(redis)).toEqual(before);
-    expect(await redis.exists('om:migrations:data:progress', 'om:migrations:data:ledger')).toBe(0);
+    expect(await snapshot(live.redis)).toEqual(before);
+    expect(await live.redis.exists('om:migrations:data:progress', 'om:migrations:data:ledger')).toBe(0);
   });
 
   it('stats counts what to convert and estimates the time from a measured read rate', async () => {
-    await seedEvents(redis, 100, { garbage: [7] });
+    await seedEvents(live.redis, 100, { garbage: [7] });
     const stats = await om('stats');
     expect(stats.code).toBe(0);
     expect(stats.stdout).toContain('Event (HASH: createdAt, updatedAt, startsOn): 100 keys; 269 values to convert in 100 keys, 30 already numeric, 0 missing, 1 cannot be converted');
     expect(stats.stdout).toMatch(/Measured \d+ keys\/s reading .*estimated run time ~\d+ s/);
     const json = JSON.parse((await om('stats', '--json')).stdout);
     expect(json).toMatchObject({ keys: 100, valuesToConvert: 269, unconvertible: 1 });
-    const withoutModels = await runOm(['migrate-data', 'stats'], { cwd: project.dir, env: { REDIS_OM_URL: server.url } });
+    const withoutModels = await runOm(['migrate-data', 'stats'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
     expect(withoutModels.code).toBe(1);
     expect(withoutModels.stderr).toContain('needs your models');
   });
 
   it('rollback 001_datetime_fields_to_timestamps writes ISO 8601 UTC strings back', async () => {
-    await seedEvents(redis, 40);
+    await seedEvents(live.redis, 40);
     expect((await om('run', '-y')).code).toBe(0);
     const rollback = await om('rollback', ID, '-y');
     expect(rollback.code).toBe(0);
-    expect(await redis.hget('Event:1', 'createdAt')).toBe('2024-01-02T00:00:00Z');
-    expect(await redis.hget('Event:3', 'createdAt')).toBe('2024-07-15T12:00:00Z');
-    expect(await redis.hget('Event:0', 'createdAt')).toBe('2024-01-02T03:04:05.5Z');
-    expect(await redis.hget('Event:4', 'createdAt')).toBe(isoFor(4).replace('.000Z', 'Z'));
-    expect(await redis.hget('Event:4', 'title')).toBe('event 4');
+    expect(await live.redis.hget('Event:1', 'createdAt')).toBe('2024-01-02T00:00:00Z');
+    expect(await live.redis.hget('Event:3', 'createdAt')).toBe('2024-07-15T12:00:00Z');
+    expect(await live.redis.hget('Event:0', 'createdAt')).toBe('2024-01-02T03:04:05.5Z');
+    expect(await live.redis.hget('Event:4', 'createdAt')).toBe(isoFor(4).replace('.000Z', 'Z'));
+    expect(await live.redis.hget('Event:4', 'title')).toBe('event 4');
     expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
     const verify = await om('verify', '--check-data', '--limit', '2');
     expect(verify.code).toBe(1);
@@ -204,7 +197,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
   });
 
   it('progress shows an interrupted run; clear-progress removes it', async () => {
-    await seedEvents(redis, 200, { garbage: [150] });
+    await seedEvents(live.redis, 200, { garbage: [150] });
     expect((await om('run', '-y', '--batch-size', '20')).code).toBe(1);
     const progress = await om('progress', '--json');
     const [checkpoint] = JSON.parse(progress.stdout);
@@ -216,8 +209,8 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
   });
 
   it('draws a progress bar on a terminal', async () => {
-    await seedEvents(redis, 100);
-    const run = await runOmInTerminal(['migrate-data', 'run', '--models', MODELS], 'y\r', { cwd: project.dir, env: { REDIS_OM_URL: server.url } });
+    await seedEvents(live.redis, 100);
+    const run = await runOmInTerminal(['migrate-data', 'run', '--models', MODELS], 'y\r', { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
     expect(run.stdout).toMatch(/up:Event \|[█░]+\| 100%/);
   });
 });

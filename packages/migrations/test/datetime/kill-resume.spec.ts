@@ -1,9 +1,8 @@
-import Redis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseDatetime } from '../../src/builtin/datetime/parse';
 import { OM_BIN, makeProject } from '../support/cli';
-import { startRedisServer, type TestRedisServer } from '../support/redis-server';
+import { useRedisServer } from '../support/redis-server';
 import { isoFor, seedEvents } from './seed';
 
 const MODELS = resolve(__dirname, 'fixtures/hash-models.ts');
@@ -17,19 +16,14 @@ function seconds(value: string): string {
 }
 
 describe('resume after SIGKILL (200k keys, real processes)', () => {
-  let server: TestRedisServer;
-  let redis: Redis;
+  const live = useRedisServer();
   let project: ReturnType<typeof makeProject>;
 
   beforeAll(async () => {
-    server = await startRedisServer();
-    redis = new Redis(server.url);
     project = makeProject();
   });
   afterAll(async () => {
     project.remove();
-    redis.disconnect();
-    await server.stop();
   });
 
   /**
@@ -40,7 +34,7 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
     const child = spawn(
       process.execPath,
       [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '500', '--lock-lease', '1', '--lock-timeout', '10'],
-      { cwd: project.dir, env: { ...process.env, REDIS_OM_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: project.dir, env: { ...process.env, REDIS_OM_URL: live.server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
@@ -49,7 +43,7 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
     let killedAt: number | undefined;
     const poller = kill
       ? setInterval(() => {
-          void Promise.all([redis.hget(...CHECKPOINT), redis.exists('om:migrations:lock')]).then(([raw, lock]) => {
+          void Promise.all([live.redis.hget(...CHECKPOINT), live.redis.exists('om:migrations:lock')]).then(([raw, lock]) => {
             const keys = raw ? (JSON.parse(raw) as { counters: { keys: number } }).counters.keys : undefined;
             if (child.exitCode === null && killedAt === undefined && kill(keys, lock === 1)) {
               killedAt = keys ?? 0;
@@ -67,8 +61,8 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
   }
 
   it('converts every key exactly as one uninterrupted run would, whatever the kill points, and changes nothing else', async () => {
-    await seedEvents(redis, KEYS, { tags: 100 });
-    const otherKeys = await redis.dbsize();
+    await seedEvents(live.redis, KEYS, { tags: 100 });
+    const otherKeys = await live.redis.dbsize();
 
     const timeline: string[] = [];
     // Killed as soon as it holds the lock: before (or at worst just after) the first checkpoint.
@@ -82,29 +76,29 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
       expect(run.signal).toBe('SIGKILL');
       expect(run.killedAt).toBeGreaterThanOrEqual(last);
       if (last > 0) expect(run.stdout).toMatch(/resuming from the checkpoint/);
-      const saved = JSON.parse((await redis.hget(...CHECKPOINT))!) as { counters: { keys: number; batches: number } };
+      const saved = JSON.parse((await live.redis.hget(...CHECKPOINT))!) as { counters: { keys: number; batches: number } };
       expect(saved.counters.keys).toBeGreaterThanOrEqual(threshold);
       // Constant size: cursor and counters only, whatever the number of keys done.
-      expect((await redis.hstrlen(...CHECKPOINT))).toBeLessThan(700);
+      expect((await live.redis.hstrlen(...CHECKPOINT))).toBeLessThan(700);
       timeline.push(`killed at ${saved.counters.keys} keys (${saved.counters.batches} batches)`);
       last = saved.counters.keys;
     }
-    expect((await redis.hget('om:migrations:data:ledger', ID))).toBeNull();
+    expect((await live.redis.hget('om:migrations:data:ledger', ID))).toBeNull();
 
     const final = await runUntil();
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
     expect(final.stdout).toMatch(/resuming from the checkpoint/);
     expect(final.stdout).toContain('Applied 1 migration');
-    expect(await redis.hget('om:migrations:data:ledger', ID)).not.toBeNull();
-    expect(await redis.exists('om:migrations:data:progress')).toBe(0);
+    expect(await live.redis.hget('om:migrations:data:ledger', ID)).not.toBeNull();
+    expect(await live.redis.exists('om:migrations:data:progress')).toBe(0);
     // eslint-disable-next-line no-console
     console.log(`kill/resume timeline: ${timeline.join('; ')}; then completed`);
 
     // Every key converted, every other field and key unchanged.
-    expect(await redis.dbsize()).toBe(otherKeys + 1); // + the ledger
+    expect(await live.redis.dbsize()).toBe(otherKeys + 1); // + the ledger
     for (let start = 0; start < KEYS; start += 10_000) {
-      const pipeline = redis.pipeline();
+      const pipeline = live.redis.pipeline();
       for (let i = start; i < start + 10_000; i += 1) pipeline.hgetall(`Event:${i}`);
       const replies = (await pipeline.exec()) ?? [];
       replies.forEach(([, value], j) => {
@@ -119,8 +113,8 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
         if (JSON.stringify(value) !== JSON.stringify(expected)) expect({ key: `Event:${i}`, value }).toEqual({ key: `Event:${i}`, value: expected });
       });
     }
-    expect(await redis.hget('Tag:7', 'label')).toBe('2024-01-02T03:04:05Z');
-    expect(await redis.get('Event:string')).toBe('2024-01-02T03:04:05Z');
-    expect(await redis.hget('Eventual:1', 'createdAt')).toBe('2024-01-02T03:04:05Z');
+    expect(await live.redis.hget('Tag:7', 'label')).toBe('2024-01-02T03:04:05Z');
+    expect(await live.redis.get('Event:string')).toBe('2024-01-02T03:04:05Z');
+    expect(await live.redis.hget('Eventual:1', 'createdAt')).toBe('2024-01-02T03:04:05Z');
   }, 180_000);
 });
