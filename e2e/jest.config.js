@@ -12,4 +12,6 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testTimeout: 120_000,
   maxWorkers: 1,
+  globalSetup: '<rootDir>/../packages/migrations/test/support/global-setup.ts',
+  reporters: ['default', '<rootDir>/../tools/jest/skip-reporter.js'],
 };

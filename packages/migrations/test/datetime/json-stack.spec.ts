@@ -11,11 +11,11 @@ const MODELS = resolve(__dirname, 'fixtures/json-models.ts');
 const ID = '001_datetime_fields_to_timestamps';
 const PREFIX = 'om:migrations:test-json:';
 
-describeWithRedisStack('datetime migration on RedisJSON documents', (url) => {
+describeWithRedisStack('datetime migration on RedisJSON documents', (stack) => {
   let redis: Redis;
 
   beforeAll(() => {
-    redis = new Redis(url);
+    redis = new Redis(stack.url);
   });
   afterAll(() => redis.disconnect());
   beforeEach(async () => {
@@ -64,7 +64,7 @@ describeWithRedisStack('datetime migration on RedisJSON documents', (url) => {
 
   it('does not clobber a JSON value the app changed between read and write', async () => {
     await redis.call('JSON.SET', 'Order:1', '$', JSON.stringify({ placedAt: '2024-01-02', shipping: { at: '2024-01-02' } }));
-    const app = new Redis(url);
+    const app = new Redis(stack.url);
     try {
       const result = await scanTransform(
         redis,

@@ -10,17 +10,17 @@ export const personSchema = new Schema('person', { name: { type: 'string' }, age
 `;
 const V2 = V1.replace("age: { type: 'number' }", "age: { type: 'number', sortable: true }");
 
-describeWithRedisStack('SchemaMigrator on a RediSearch server', (url) => {
+describeWithRedisStack('SchemaMigrator on a RediSearch server', (stack) => {
   let redis: Redis;
   beforeAll(() => {
-    redis = new Redis(url);
+    redis = new Redis(stack.url);
   });
   afterAll(() => redis.disconnect());
   beforeEach(() => redis.flushall());
 
   async function appCreateIndex(schema: Schema): Promise<void> {
     // What the application does at start-up, through redis-om and node-redis.
-    const client = createClient({ url });
+    const client = createClient({ url: stack.url });
     await client.connect();
     try {
       await new Repository(schema, client).createIndex();
@@ -30,7 +30,7 @@ describeWithRedisStack('SchemaMigrator on a RediSearch server', (url) => {
   }
 
   async function queryLoop(): Promise<{ stop(): Promise<{ ok: number; failed: string[] }> }> {
-    const q = new Redis(url);
+    const q = new Redis(stack.url);
     let running = true;
     const result = { ok: 0, failed: [] as string[] };
     const loop = (async () => {
@@ -57,8 +57,8 @@ describeWithRedisStack('SchemaMigrator on a RediSearch server', (url) => {
     const project = makeProject({ 'src/v1.ts': V1, 'src/v2.ts': V2 });
     const [v1Schema] = loadModelSchemas('src/v1.ts', project.dir).schemas as Schema[];
     const [v2Schema] = loadModelSchemas('src/v2.ts', project.dir).schemas as Schema[];
-    const m1 = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: url, pollMs: 20 });
-    const m2 = new SchemaMigrator({ models: 'src/v2.ts', cwd: project.dir, redisUrl: url, pollMs: 20 });
+    const m1 = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: stack.url, pollMs: 20 });
+    const m2 = new SchemaMigrator({ models: 'src/v2.ts', cwd: project.dir, redisUrl: stack.url, pollMs: 20 });
     try {
       await appCreateIndex(v1Schema);
       const pipeline = redis.pipeline();
@@ -101,8 +101,8 @@ describeWithRedisStack('SchemaMigrator on a RediSearch server', (url) => {
 
   it('recreate: drops (keeping documents) and creates the index under its own name', async () => {
     const project = makeProject({ 'src/v1.ts': V1, 'src/v2.ts': V2 });
-    const m1 = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: url, pollMs: 20, strategy: 'recreate' });
-    const m2 = new SchemaMigrator({ models: 'src/v2.ts', cwd: project.dir, redisUrl: url, pollMs: 20, strategy: 'recreate' });
+    const m1 = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: stack.url, pollMs: 20, strategy: 'recreate' });
+    const m2 = new SchemaMigrator({ models: 'src/v2.ts', cwd: project.dir, redisUrl: stack.url, pollMs: 20, strategy: 'recreate' });
     try {
       await redis.hset('person:1', 'name', 'Ann', 'age', '30');
       await m1.create('initial', new Date('2024-01-01T00:00:00Z'));
@@ -125,7 +125,7 @@ describeWithRedisStack('SchemaMigrator on a RediSearch server', (url) => {
 
   it('refuses a database other than 0', async () => {
     const project = makeProject({ 'src/v1.ts': V1 });
-    const m = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: `${url.replace(/\/\d+$/, '')}/1` });
+    const m = new SchemaMigrator({ models: 'src/v1.ts', cwd: project.dir, redisUrl: `${stack.url.replace(/\/\d+$/, '')}/1` });
     try {
       await m.create('initial');
       await expect(m.run()).rejects.toThrow(SearchDatabaseError);

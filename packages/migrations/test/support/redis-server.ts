@@ -32,14 +32,16 @@ export function hasRedisServer(): boolean {
 
 /**
  * Starts `redis-server` with no persistence on a free port and waits until it answers.
- * `extraArgs` are passed through (e.g. `['--requirepass', 'secret']`).
+ * `extraArgs` are passed through (e.g. `['--requirepass', 'secret']`, or `--loadmodule <file>`).
  */
-export async function startRedisServer(options: { password?: string; extraArgs?: string[] } = {}): Promise<TestRedisServer> {
+export async function startRedisServer(
+  options: { password?: string; extraArgs?: string[]; /** Another server binary (e.g. Redis Stack's). */ binary?: string } = {},
+): Promise<TestRedisServer> {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
   if (options.password) args.push('--requirepass', options.password);
   args.push(...(options.extraArgs ?? []));
-  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
+  const child: ChildProcess = spawn(options.binary ?? 'redis-server', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = options.password ? `redis://:${options.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
   await waitForPing(url, child);

