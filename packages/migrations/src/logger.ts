@@ -1,3 +1,5 @@
+import { redactSecrets } from './config/redis-url';
+
 /** Where the engine writes what it is doing. The CLI prints it; the API can route it anywhere. */
 export interface Logger {
   info(message: string): void;
@@ -7,14 +9,20 @@ export interface Logger {
   debug(message: string): void;
 }
 
-/** A logger that writes info to stdout and warnings and errors to stderr. */
-export function createConsoleLogger(options: { verbose?: boolean } = {}): Logger {
+/**
+ * A logger that writes info to stdout and warnings and errors to stderr. Every line is scrubbed
+ * of Redis credentials: any Redis URL in it is redacted, and so is every literal secret of
+ * `redisUrls` (the URLs the run was given) and of `REDIS_OM_URL`.
+ */
+export function createConsoleLogger(options: { verbose?: boolean; redisUrls?: readonly (string | undefined)[] } = {}): Logger {
+  const urls = [...(options.redisUrls ?? []), process.env.REDIS_OM_URL];
+  const line = (message: string): string => `${redactSecrets(message, urls)}\n`;
   return {
-    info: (message) => process.stdout.write(`${message}\n`),
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    error: (message) => process.stderr.write(`error: ${message}\n`),
+    info: (message) => process.stdout.write(line(message)),
+    warn: (message) => process.stderr.write(line(`warning: ${message}`)),
+    error: (message) => process.stderr.write(line(`error: ${message}`)),
     debug: (message) => {
-      if (options.verbose) process.stdout.write(`${message}\n`);
+      if (options.verbose) process.stdout.write(line(message));
     },
   };
 }

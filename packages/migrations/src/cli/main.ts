@@ -26,8 +26,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1' });
+    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1', redisUrls: redisUrlsIn(argv) });
   }
+}
+
+/** The values of `--redis-url` in argv, in both spellings, so errors never show their secrets. */
+function redisUrlsIn(argv: readonly string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '--redis-url' ? [argv[i + 1] ?? ''] : arg.startsWith('--redis-url=') ? [arg.slice(12)] : []));
 }
 
 function readVersion(): string {

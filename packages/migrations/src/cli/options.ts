@@ -37,7 +37,7 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     keyPrefix: options.keyPrefix,
     lockTimeoutMs: options.lockTimeout === undefined ? undefined : Math.round(options.lockTimeout * 1000),
     lockLeaseMs: options.lockLease === undefined ? undefined : Math.round(options.lockLease * 1000),
-    logger: createConsoleLogger({ verbose: options.verbose }),
+    logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
     models: options.models,
     timeZone: options.timezone,
     batch: batchOptionsOf(options),

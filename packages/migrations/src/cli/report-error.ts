@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { redactSecrets } from '../config/redis-url';
 import { OmError, describeCause } from '../errors';
 
 /**
@@ -6,8 +7,14 @@ import { OmError, describeCause } from '../errors';
  * errors, a short line (and the stack only with --verbose) for anything unexpected.
  * Returns the exit code.
  */
-export function reportError(error: unknown, options: { verbose?: boolean; write?: (text: string) => void } = {}): number {
-  const write = options.write ?? ((text: string) => process.stderr.write(text));
+export function reportError(
+  error: unknown,
+  options: { verbose?: boolean; write?: (text: string) => void; /** URLs whose secrets must not be shown. */ redisUrls?: readonly (string | undefined)[] } = {},
+): number {
+  const urls = [...(options.redisUrls ?? []), process.env.REDIS_OM_URL];
+  const out = options.write ?? ((text: string) => process.stderr.write(text));
+  // Server replies, causes and stacks may quote a URL or a password: scrub all of it.
+  const write = (text: string): void => out(redactSecrets(text, urls));
   if (error instanceof CommanderError) {
     // Commander has already printed its own message (unknown option, missing argument...).
     return error.exitCode === 0 ? 0 : 1;

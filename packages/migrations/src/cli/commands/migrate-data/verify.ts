@@ -37,7 +37,7 @@ export function verifyCommand(): Command {
           models,
           batchSize: options.batchSize,
           keyPrefix: migrator.keyPrefix,
-          logger: createConsoleLogger({ verbose: options.verbose }),
+          logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
           limit: options.limit,
         });
         console.log(`Date fields: ${check.values} values in ${check.keys} keys checked, ${check.offenderCount} not epoch seconds in range.`);

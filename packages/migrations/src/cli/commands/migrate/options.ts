@@ -75,7 +75,7 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     lockLeaseMs: ms(options.lockLease),
     indexingTimeoutMs: ms(options.indexingTimeout),
     maxIndexingFailures: options.maxIndexingFailures,
-    logger: createConsoleLogger({ verbose: options.verbose }),
+    logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
   });
   try {
     return await fn(migrator);
