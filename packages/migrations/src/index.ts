@@ -17,17 +17,17 @@ export type {
   DataMigration,
   LoadedMigration,
   MigrationContext,
-  RedisClient,
 } from './data/migration';
+export type { RedisClient } from './redis/client';
 export type { DataMigrationStatus, MigrationStatusEntry, RollbackRequest } from './data/plan';
 export type { LedgerEntry } from './state/ledger';
 export { createDataMigrationFile, renderDataMigration } from './data/create-migration-file';
 export type { CreatedMigration } from './data/create-migration-file';
-export { validateMigrationName, migrationIdFor, MIGRATION_FILE_PATTERN } from './data/migration-name';
+export { validateMigrationName, migrationIdFor, MIGRATION_FILE_PATTERN } from './loading/migration-name';
 export { loadMigrationsFromDir, loadMigrationsFromModule, DATA_MIGRATIONS_FOLDER } from './data/load-migrations';
-export { resolveSettings, DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL } from './config/settings';
+export { resolveSettings } from './config/settings';
+export { DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL, DEFAULT_KEY_PREFIX } from './config/defaults';
 export type { Settings, SettingsInput } from './config/settings';
-export { DEFAULT_KEY_PREFIX } from './state/keys';
 export { redactRedisUrl } from './config/redis-url';
 export { connectRedis } from './redis/connect';
 export type { Logger } from './logger';
@@ -65,7 +65,8 @@ export {
   stateAfterSnapshots,
 } from './schema/snapshot';
 export type { SchemaSnapshot } from './schema/snapshot';
-export { loadModelSchemas } from './schema/load-models';
+export { loadModelSchemas } from './loading/models';
+export type { LoadedModels, ModelSchema, ModelField } from './loading/models';
 export { classifySearchError, isMissingIndexError } from './schema/redis-errors';
 export type { SearchErrorKind } from './schema/redis-errors';
 export * from './schema/errors';
@@ -88,8 +89,8 @@ export type {
   ScanTransformSpec,
   ValueLocation,
 } from './batch';
-export { DATETIME_MIGRATION_ID, datetimeMigration, loadModels } from './builtin';
-export type { DatetimeMigrationOptions, ModelSchema } from './builtin';
+export { DATETIME_MIGRATION_ID, datetimeMigration } from './builtin';
+export type { BuiltinMigration, DatetimeMigrationOptions, DateModel } from './builtin';
 export { parseDatetime, epochSecondsToIso, isValidTimeZone } from './builtin/datetime/parse';
 export type { ParsedDatetime } from './builtin/datetime/parse';
 export { datetimeStats, checkDatetimeData } from './builtin/datetime/inspect';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 import { stateKeys } from '../state/keys';
 import type { FailureRecord } from './types';
 

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { Cluster } from 'ioredis';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 
 /** One server a scan walks: the only one, or one master of a cluster. */
 export interface ScanNode {

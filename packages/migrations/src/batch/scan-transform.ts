@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { z } from 'zod';
 import { ConfigError, OmError, describeCause } from '../errors';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 import { CheckpointStore, clip, failureRecord, type Checkpoint } from './checkpoint';
 import { BatchStoppedError } from './errors';
 import { scanFraction, scanNodes, type ScanNode } from './nodes';

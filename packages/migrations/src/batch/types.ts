@@ -146,6 +146,27 @@ export interface ScanEnvironment {
   readonly keyPrefix: string;
 }
 
+/**
+ * What code that runs batched scans gets from the context it runs in. Data migrations get it
+ * as part of their `MigrationContext`; the built-in migrations need nothing more.
+ */
+export interface ScanContext {
+  /** Prints through the CLI (or the logger given to the API). `debug` shows with `--verbose`. */
+  readonly logger: Logger;
+  /** True during `run --dry-run` and `rollback --dry-run`. */
+  readonly dryRun: boolean;
+  /**
+   * The batched scan-transform-write of long migrations (the built-in datetime migration uses
+   * it): SCAN on every master, pipelined reads and compare-and-set writes, failure modes, a
+   * checkpoint saved every batch and resumed from on the next run, progress output. The run's
+   * `--batch-size`, `--failure-mode` and `--max-errors`, when given, override the spec's. In a
+   * dry run it reads and reports, and writes nothing.
+   */
+  scanTransform(spec: ScanTransformSpec): Promise<ScanTransformResult>;
+  /** Removes the checkpoints whose names start with `namePrefix` (nothing in a dry run); returns how many. */
+  clearCheckpoints(namePrefix: string): Promise<number>;
+}
+
 /** Zeroed counters. */
 export function emptyCounters(): BatchCounters {
   return { keys: 0, keysChanged: 0, converted: 0, unchanged: 0, missing: 0, failed: 0, defaulted: 0, conflicts: 0, batches: 0 };

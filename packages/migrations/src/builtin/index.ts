@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors';
-import type { LoadedMigration } from '../data/migration';
-import { DATETIME_MIGRATION_ID, datetimeMigration } from './datetime/migration';
-import { loadModels, type ModelSchema } from './datetime/models';
+import { loadModelSchemas } from '../loading/models';
+import { DATETIME_MIGRATION_ID, datetimeMigration, type BuiltinMigration } from './datetime/migration';
 import { isValidTimeZone } from './datetime/parse';
 
 /** Settings the built-in migrations read. */
@@ -12,6 +11,15 @@ export interface BuiltinOptions {
   /** IANA zone for naive date-times (datetime migration). */
   readonly timeZone?: string;
   readonly cwd: string;
+}
+
+/** A built-in migration as the data migrator registers it beside the project's own. */
+export interface RegisteredBuiltin {
+  readonly migration: BuiltinMigration;
+  /** Shown by `status --detailed` where a file migration shows its file. */
+  readonly source: string;
+  /** Constant: the built-in's code changes with the package version, not with user files. */
+  readonly checksum: string;
 }
 
 /** Throws a {@link ConfigError} for a time zone `Intl` does not know. */
@@ -28,26 +36,19 @@ export function assertTimeZone(timeZone: string | undefined): void {
  * migration converts the date fields of those models, and without models it has nothing to
  * work on. (Registering it always would show a pending migration that cannot do anything.)
  */
-export function builtinMigrations(options: BuiltinOptions): LoadedMigration[] {
+export function builtinMigrations(options: BuiltinOptions): RegisteredBuiltin[] {
   if (options.models === undefined) return [];
   assertTimeZone(options.timeZone);
-  const models: ModelSchema[] = loadModels(options.models, options.cwd);
-  const migration = datetimeMigration({ models, timeZone: options.timeZone });
+  const { schemas } = loadModelSchemas(options.models, options.cwd);
   return [
     {
-      id: DATETIME_MIGRATION_ID,
-      description: migration.description ?? '',
-      dependencies: [],
-      supportsDryRun: true,
+      migration: datetimeMigration({ models: schemas, timeZone: options.timeZone }),
       source: `built-in (models: ${options.models})`,
-      // Constant: the built-in's code changes with the package version, not with user files.
       checksum: createHash('sha256').update(`@om/migrations built-in ${DATETIME_MIGRATION_ID} v1`).digest('hex'),
-      migration,
     },
   ];
 }
 
 export { DATETIME_MIGRATION_ID, datetimeMigration } from './datetime/migration';
-export type { DatetimeMigrationOptions } from './datetime/migration';
-export { loadModels } from './datetime/models';
-export type { ModelSchema } from './datetime/models';
+export type { BuiltinMigration, DatetimeMigrationOptions } from './datetime/migration';
+export type { DateModel } from './datetime/targets';

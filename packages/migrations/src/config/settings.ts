@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { DEFAULT_KEY_PREFIX } from '../state/keys';
-import { DEFAULT_LOCK_LEASE_MS, DEFAULT_LOCK_TIMEOUT_MS } from '../state/lock';
-
-/** Default Redis URL when neither an option nor `REDIS_OM_URL` gives one. */
-export const DEFAULT_REDIS_URL = 'redis://localhost:6379';
-/** Default migrations root when neither an option nor `REDIS_OM_MIGRATIONS_DIR` gives one. */
-export const DEFAULT_MIGRATIONS_DIR = 'migrations';
+import {
+  DEFAULT_KEY_PREFIX,
+  DEFAULT_LOCK_LEASE_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_MIGRATIONS_DIR,
+  DEFAULT_REDIS_URL,
+} from './defaults';
 
 const settingsSchema = z.object({
   migrationsDir: z.string().min(1, 'must not be empty'),

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ConfigError } from '../errors';
 import { DATA_MIGRATIONS_FOLDER } from './load-migrations';
-import { migrationIdFor } from './migration-name';
+import { migrationIdFor } from '../loading/migration-name';
 
 /** The source of a new data migration file. Pure. */
 export function renderDataMigration(id: string, name: string, now: Date): string {

@@ -5,9 +5,11 @@ import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
 import { MigrationLock, type HeldLock } from '../state/lock';
 import { EngineState } from '../state/engine-state';
-import { RepositoryConnections, createMigrationContext } from './context';
+import type { RedisClient } from '../redis/client';
+import { RepositoryConnections } from '../redis/repository-connections';
+import { createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
-import type { DataMigration, LoadedMigration, MigrationContext, RedisClient } from './migration';
+import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
 import { builtinMigrations, assertTimeZone } from '../builtin';
 import type { BatchOptions, BatchProgress } from '../batch/types';
@@ -108,7 +110,12 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   load(): LoadedMigration[] {
     const { module, migrationsDir, cwd } = this.settings;
     const loaded = module ? loadMigrationsFromModule(module, cwd) : loadMigrationsFromDir(migrationsDir, cwd);
-    const builtins = builtinMigrations({ models: this.builtin.models, timeZone: this.builtin.timeZone, cwd });
+    const builtins = builtinMigrations({ models: this.builtin.models, timeZone: this.builtin.timeZone, cwd }).map(
+      ({ migration, source, checksum }): LoadedMigration => {
+        const { id, description, dependencies, supportsDryRun } = migration;
+        return { id, description, dependencies, supportsDryRun, source, checksum, migration };
+      },
+    );
     return orderMigrations([...builtins, ...loaded]);
   }
 
@@ -350,3 +357,4 @@ function assertHeld(held: HeldLock): void {
     });
   }
 }
+

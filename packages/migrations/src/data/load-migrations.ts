@@ -4,8 +4,9 @@ import { basename, extname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { MigrationGraphError, MigrationLoadError, describeCause } from '../errors';
 import { BaseMigration, type DataMigration, type LoadedMigration } from './migration';
-import { MIGRATION_FILE_PATTERN } from './migration-name';
-import { ensureTypeScriptLoader } from './ts-loader';
+import { MIGRATION_FILE_PATTERN } from '../loading/migration-name';
+import { looksLikePath, requireFresh } from '../loading/require-fresh';
+import { ensureTypeScriptLoader } from '../loading/typescript';
 
 /** The folder under the migrations root that holds data migrations. */
 export const DATA_MIGRATIONS_FOLDER = 'data-migrations';
@@ -53,9 +54,9 @@ export function loadMigrationsFromDir(migrationsDir: string, cwd: string = proce
  * name), the counterpart of Redis OM Python's `--module`.
  */
 export function loadMigrationsFromModule(specifier: string, cwd: string = process.cwd()): LoadedMigration[] {
-  const looksLikePath = specifier.startsWith('.') || specifier.startsWith('/') || /\.[cm]?[jt]s$/.test(specifier);
-  const file = looksLikePath ? resolve(cwd, specifier) : specifier;
-  const shown = looksLikePath ? relative(cwd, file) || file : specifier;
+  const isPath = looksLikePath(specifier);
+  const file = isPath ? resolve(cwd, specifier) : specifier;
+  const shown = isPath ? relative(cwd, file) || file : specifier;
   const exported = requireMigrationModule(file, shown, cwd) as { MIGRATIONS?: unknown };
   const list = exported?.MIGRATIONS;
   if (!Array.isArray(list)) {
@@ -82,10 +83,7 @@ export function loadMigrationsFromModule(specifier: string, cwd: string = proces
 function requireMigrationModule(file: string, shown: string, cwd?: string): unknown {
   ensureTypeScriptLoader(cwd ?? resolve(file, '..'));
   try {
-    const resolved = require.resolve(file, { paths: [cwd ?? process.cwd()] });
-    // A rerun in the same process (tests, watch mode) must see the file as it is now.
-    delete require.cache[resolved];
-    return require(resolved);
+    return requireFresh(file, cwd ?? process.cwd());
   } catch (cause) {
     const missing = /Cannot find module '([^']+)'/.exec(describeCause(cause))?.[1];
     const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && missing === file;

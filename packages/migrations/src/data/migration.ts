@@ -1,39 +1,23 @@
-import type Redis from 'ioredis';
-import type { Cluster } from 'ioredis';
 import type { Repository, Schema } from 'redis-om';
-import type { Logger } from '../logger';
-import type { ScanTransformResult, ScanTransformSpec } from '../batch/types';
+import type { ScanContext } from '../batch/types';
+import type { RedisClient } from '../redis/client';
 
-/** An ioredis connection: a single server, or a cluster. */
-export type RedisClient = Redis | Cluster;
-
-/** What every migration function receives. */
-export interface MigrationContext {
+/**
+ * What every migration function receives: the scan machinery of {@link ScanContext} (logger,
+ * dry-run flag, `scanTransform`, `clearCheckpoints`), a Redis client and redis-om repositories.
+ */
+export interface MigrationContext extends ScanContext {
   /**
    * An ioredis client for the target database. In a dry run it refuses every command that
    * writes (it throws {@link DryRunWriteError}), so a dry run can never change data.
    */
   readonly redis: RedisClient;
-  /** Prints through the CLI (or the logger given to the API). `debug` shows with `--verbose`. */
-  readonly logger: Logger;
-  /** True during `run --dry-run` and `rollback --dry-run`. */
-  readonly dryRun: boolean;
   /**
    * A redis-om `Repository` for a `Schema`, on a node-redis connection the engine opens on the
    * first call and closes after the run. In a dry run, its writing methods
    * (`save`, `remove`, `expire`, `expireAt`, `createIndex`, `dropIndex`) throw.
    */
   repository(schema: Schema): Promise<Repository>;
-  /**
-   * The batched scan-transform-write of long migrations (the built-in datetime migration uses
-   * it): SCAN on every master, pipelined reads and compare-and-set writes, failure modes, a
-   * checkpoint saved every batch and resumed from on the next run, progress output. The run's
-   * `--batch-size`, `--failure-mode` and `--max-errors`, when given, override the spec's. In a
-   * dry run it reads and reports, and writes nothing.
-   */
-  scanTransform(spec: ScanTransformSpec): Promise<ScanTransformResult>;
-  /** Removes the checkpoints whose names start with `namePrefix` (nothing in a dry run); returns how many. */
-  clearCheckpoints(namePrefix: string): Promise<number>;
 }
 
 /** Why a migration cannot run now: `false`, or an object that says why. */

@@ -1,6 +1,6 @@
 import Redis, { Cluster } from 'ioredis';
 import { databaseIndexOf, redactRedisUrl } from '../config/redis-url';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from './client';
 import { RedisConnectionError, describeCause } from '../errors';
 
 /** How long to wait for the first connection before giving up. */

@@ -1,6 +1,6 @@
 import { exists, hasFlag } from '@ioredis/commands';
 import { DryRunWriteError } from '../errors';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from './client';
 
 // Commands without the `readonly` flag that change nothing in the keyspace.
 const HARMLESS = new Set(['ping', 'echo', 'info', 'time', 'command', 'memory', 'client']);

@@ -1,4 +1,4 @@
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 import { describeCause } from '../errors';
 import { SchemaPlanError } from './errors';
 import { parseFtInfo, parseIndexingStatus, type IndexingStatus, type LiveIndex } from './ft-info';

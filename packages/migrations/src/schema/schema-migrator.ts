@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { databaseIndexOf } from '../config/redis-url';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 import { ConfigError, LockLostError, MigrationStateError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { EngineState } from '../state/engine-state';
@@ -21,7 +21,7 @@ import {
 import type { IndexingStatus } from './ft-info';
 import { SearchDatabaseError } from './errors';
 import { executePlan, listIndexes, readLiveLayout } from './live';
-import { loadModelSchemas } from './load-models';
+import { loadModelSchemas } from '../loading/models';
 import { DEFAULT_STRATEGY, formatPlan, planIndex, reportedHash, versionedIndexName, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { verifyIndex, type VerifiedIndex } from './verify';
 export type { VerifiedIndex } from './verify';

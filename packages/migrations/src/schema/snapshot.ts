@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
-import { migrationIdFor } from '../data/migration-name';
+import { migrationIdFor } from '../loading/migration-name';
 import type { IndexChange, IndexState } from './diff';
 import { SnapshotError } from './errors';
 import { definitionHash, indexDefinitionSchema } from './index-definition';

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import type { Settings } from '../config/settings';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 import { connectRedis } from '../redis/connect';
 import { clusterSafePrefix, stateKeys } from './keys';
 import { Ledger } from './ledger';

@@ -1,6 +1,3 @@
-/** The default prefix of every key the engine keeps its own state under. */
-export const DEFAULT_KEY_PREFIX = 'om:migrations:';
-
 /** Names of the engine's own keys under one prefix. */
 export function stateKeys(prefix: string) {
   return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LockLostError, MigrationStateError } from '../errors';
-import type { RedisClient } from '../data/migration';
+import type { RedisClient } from '../redis/client';
 
 const entrySchema = z.object({
   id: z.string(),

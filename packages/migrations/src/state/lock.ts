@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { LockTimeoutError } from '../errors';
-import type { RedisClient } from '../data/migration';
-
-/** Default lease of the lock: how long a killed holder blocks others. */
-export const DEFAULT_LOCK_LEASE_MS = 30_000;
-/** Default time a second runner waits for the lock. */
-export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+import { DEFAULT_LOCK_LEASE_MS, DEFAULT_LOCK_TIMEOUT_MS } from '../config/defaults';
+import type { RedisClient } from '../redis/client';
 
 const holderSchema = z.object({ token: z.string(), owner: z.string(), since: z.string(), command: z.string() });
 type Holder = z.infer<typeof holderSchema>;

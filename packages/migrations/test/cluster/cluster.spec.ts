@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import { resolve } from 'node:path';
 import { CheckpointStore, scanTransform } from '../../src/batch';
 import { checkDatetimeData } from '../../src/builtin/datetime/inspect';
-import { loadModels } from '../../src/builtin/datetime/models';
+import { loadModelSchemas } from '../../src/loading/models';
 import { DataMigrator } from '../../src/data/data-migrator';
 import { captureLogger } from '../batch/capture-logger';
 import { startRedisCluster, type TestRedisCluster } from './redis-cluster';
@@ -79,12 +79,12 @@ describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
       expect(run.applied.map((a) => a.id)).toEqual(['001_datetime_fields_to_timestamps']);
       expect(await redis.hget('Event:0', 'createdAt')).toBe(String(Date.UTC(2024, 0, 1) / 1000));
       expect(await redis.hget(`Event:${KEYS - 1}`, 'updatedAt')).toBe('1704153600');
-      const check = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+      const check = await checkDatetimeData(redis, { models: loadModelSchemas(MODELS).schemas, logger: captureLogger(), keyPrefix: PREFIX });
       expect(check).toMatchObject({ keys: KEYS, values: KEYS * 2, offenderCount: 0 });
 
       await migrator.rollback('001_datetime_fields_to_timestamps');
       expect(await redis.hget('Event:0', 'createdAt')).toBe('2024-01-01T00:00:00Z');
-      const after = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+      const after = await checkDatetimeData(redis, { models: loadModelSchemas(MODELS).schemas, logger: captureLogger(), keyPrefix: PREFIX });
       expect(after.offenderCount).toBe(KEYS * 2);
     } finally {
       await migrator.close();

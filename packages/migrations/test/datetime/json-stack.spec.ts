@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { resolve } from 'node:path';
 import { scanTransform } from '../../src/batch';
 import { checkDatetimeData } from '../../src/builtin/datetime/inspect';
-import { loadModels } from '../../src/builtin/datetime/models';
+import { loadModelSchemas } from '../../src/loading/models';
 import { DataMigrator } from '../../src/data/data-migrator';
 import { captureLogger } from '../batch/capture-logger';
 import { describeWithRedisStack } from '../support/redis-stack';
@@ -44,7 +44,7 @@ describeWithRedisStack('datetime migration on RedisJSON documents', (stack) => {
       expect(await doc('Order:0')).toEqual({ placedAt: 1704164645.5, shipping: { at: 1704236400, carrier: 'x' }, total: 0 });
       expect(await doc('Order:1')).toEqual({ placedAt: 1704153600, shipping: { at: null, carrier: 'x' }, total: 1 });
       expect(await doc('Order:2')).toMatchObject({ placedAt: 1704164645.678 });
-      const check = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+      const check = await checkDatetimeData(redis, { models: loadModelSchemas(MODELS).schemas, logger: captureLogger(), keyPrefix: PREFIX });
       expect(check.offenderCount).toBe(0);
 
       await migrator.rollback(ID);
@@ -57,7 +57,7 @@ describeWithRedisStack('datetime migration on RedisJSON documents', (stack) => {
 
   it('lists JSON values redis-om cannot read (strings, milliseconds)', async () => {
     await redis.call('JSON.SET', 'Order:1', '$', JSON.stringify({ placedAt: '2024-01-02', shipping: { at: 1704164645678 } }));
-    const check = await checkDatetimeData(redis, { models: loadModels(MODELS), logger: captureLogger(), keyPrefix: PREFIX });
+    const check = await checkDatetimeData(redis, { models: loadModelSchemas(MODELS).schemas, logger: captureLogger(), keyPrefix: PREFIX });
     expect(check.offenderCount).toBe(2);
     expect(check.offenders.map((o) => o.field).sort()).toEqual(['$.shipping.at', '$["placedAt"]']);
   });

@@ -1,16 +1,15 @@
 import { scanTransform } from '../../batch/scan-transform';
 import type { FailureRecord, JsonValue, ScanTransformSpec } from '../../batch/types';
-import type { RedisClient } from '../../data/migration';
+import type { RedisClient } from '../../redis/client';
 import type { Logger } from '../../logger';
 import { scanSpecFor } from './migration';
-import type { ModelSchema } from './models';
-import { dateTargets, type DateTarget } from './targets';
+import { dateTargets, type DateModel, type DateTarget } from './targets';
 import { hashValueProblem, jsonValueProblem } from './transforms';
 
 /** Read-only passes over the date fields: `stats` before the migration, `verify --check-data` after. */
 
 interface InspectOptions {
-  readonly models: readonly ModelSchema[];
+  readonly models: readonly DateModel[];
   readonly logger: Logger;
   readonly keyPrefix: string;
   readonly batchSize?: number;

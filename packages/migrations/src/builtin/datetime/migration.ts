@@ -1,7 +1,5 @@
-import type { DataMigration, MigrationContext } from '../../data/migration';
-import type { ScanTransformResult, ScanTransformSpec } from '../../batch/types';
-import type { ModelSchema } from './models';
-import { dateTargets, type DateTarget } from './targets';
+import type { ScanContext, ScanTransformResult, ScanTransformSpec } from '../../batch/types';
+import { dateTargets, type DateModel, type DateTarget } from './targets';
 import { hashToIso, hashToSeconds, jsonToIso, jsonToSeconds } from './transforms';
 
 /** Id of the built-in datetime migration (sorts before every `YYYYMMDD_HHMMSS_` migration). */
@@ -10,9 +8,22 @@ export const DATETIME_MIGRATION_ID = '001_datetime_fields_to_timestamps';
 /** Options of {@link datetimeMigration}. */
 export interface DatetimeMigrationOptions {
   /** The models whose `date` fields are converted; a function is called when the migration runs. */
-  readonly models: readonly ModelSchema[] | (() => readonly ModelSchema[]);
+  readonly models: readonly DateModel[] | (() => readonly DateModel[]);
   /** IANA zone in which naive ISO date-times are read. Default UTC. */
   readonly timeZone?: string;
+}
+
+/**
+ * A built-in migration: a data migration (it can be given wherever a `DataMigration` is) that
+ * needs nothing of its context but the scan machinery.
+ */
+export interface BuiltinMigration {
+  readonly id: string;
+  readonly description: string;
+  readonly dependencies: readonly string[];
+  readonly supportsDryRun: boolean;
+  up(ctx: ScanContext): Promise<ScanTransformResult[]>;
+  down(ctx: ScanContext): Promise<ScanTransformResult[]>;
 }
 
 /** Checkpoint names of one direction: `<id>:up:<model>`, `<id>:down:<model>`. */
@@ -27,7 +38,7 @@ export function checkpointPrefix(direction: 'up' | 'down'): string {
  * Each model is one resumable scan; a model finished before an interruption is not scanned
  * again on resume, and the checkpoints are cleared once every model is done.
  */
-export function datetimeMigration(options: DatetimeMigrationOptions): DataMigration {
+export function datetimeMigration(options: DatetimeMigrationOptions): BuiltinMigration {
   const models = () => (typeof options.models === 'function' ? options.models() : options.models);
   return {
     id: DATETIME_MIGRATION_ID,
@@ -48,7 +59,7 @@ export function scanSpecFor(target: DateTarget, direction: 'up' | 'down', timeZo
   return { ...base, type: 'json', paths: target.fields, transform: direction === 'up' ? jsonToSeconds(timeZone) : jsonToIso, defaultValue: 0 };
 }
 
-async function convertAll(ctx: MigrationContext, targets: DateTarget[], direction: 'up' | 'down', timeZone?: string): Promise<ScanTransformResult[]> {
+async function convertAll(ctx: ScanContext, targets: DateTarget[], direction: 'up' | 'down', timeZone?: string): Promise<ScanTransformResult[]> {
   if (targets.length === 0) {
     ctx.logger.info('No model has a date field: nothing to convert.');
     return [];

@@ -1,4 +1,7 @@
-import type { ModelSchema } from './models';
+import type { ModelSchema } from '../../loading/models';
+
+/** What the datetime migration reads of a model: its name, structure and fields. */
+export type DateModel = Pick<ModelSchema, 'schemaName' | 'dataStructure' | 'fields'>;
 
 /** The date fields of one model, as the scan sees them. Pure data. */
 export interface DateTarget {
@@ -23,7 +26,7 @@ export function escapeGlob(text: string): string {
  * `$["<alias or name>"]`), exactly as redis-om 0.4.7 computes them. Models without a date
  * field are left out.
  */
-export function dateTargets(schemas: readonly ModelSchema[]): DateTarget[] {
+export function dateTargets(schemas: readonly DateModel[]): DateTarget[] {
   return schemas
     .map((schema): DateTarget => {
       const dates = schema.fields.filter((f) => f.type === 'date');

@@ -1,7 +1,7 @@
 import { Schema } from 'redis-om';
 import { dateTargets, escapeGlob } from './targets';
 import { hashToIso, hashToSeconds, hashValueProblem, jsonToIso, jsonToSeconds, jsonValueProblem } from './transforms';
-import { isModelSchema } from './models';
+import { isModelSchema } from '../../loading/models';
 import { scanSpecFor } from './migration';
 
 describe('HASH transforms', () => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { relative } from 'node:path';
-import { validateMigrationName } from '../../../data/migration-name';
+import { validateMigrationName } from '../../../loading/migration-name';
 import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** `om migrate create <name>`: snapshots the index changes since the latest snapshot. */

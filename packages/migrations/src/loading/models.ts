@@ -1,12 +1,35 @@
 import { relative, resolve } from 'node:path';
 import { ConfigError, MigrationLoadError, describeCause } from '../errors';
-import { ensureTypeScriptLoader } from '../data/ts-loader';
-import type { RedisOmSchemaLike } from './compile';
+import { looksLikePath, requireFresh } from './require-fresh';
+import { ensureTypeScriptLoader } from './typescript';
 
-/** True for a redis-om 0.4 `Schema` (duck-typed: the project's copy of redis-om may not be ours). */
-export function isRedisOmSchema(value: unknown): value is RedisOmSchemaLike {
+/** One field of a redis-om 0.4 `Schema`, as the engine reads it. */
+export interface ModelField {
+  readonly name: string;
+  readonly type: string;
+  /** Where a HASH stores the field. */
+  readonly hashField: string;
+  /** Where a JSON document stores the field. */
+  readonly jsonPath: string;
+}
+
+/**
+ * What the engine reads of a redis-om 0.4 `Schema`. Duck-typed: the project's copy of redis-om
+ * may not be the engine's, so `instanceof` cannot tell.
+ */
+export interface ModelSchema {
+  readonly schemaName: string;
+  readonly indexName: string;
+  readonly indexHashName: string;
+  readonly indexHash: string;
+  readonly dataStructure: 'HASH' | 'JSON';
+  readonly fields: readonly ModelField[];
+}
+
+/** True for a redis-om 0.4 `Schema`. */
+export function isModelSchema(value: unknown): value is ModelSchema {
   if (value === null || typeof value !== 'object') return false;
-  const v = value as Partial<RedisOmSchemaLike> & { fields?: unknown };
+  const v = value as Partial<ModelSchema>;
   return (
     typeof v.schemaName === 'string' &&
     typeof v.indexName === 'string' &&
@@ -18,7 +41,7 @@ export function isRedisOmSchema(value: unknown): value is RedisOmSchemaLike {
 
 /** The models of a project: every Schema its models entry exports, and where they came from. */
 export interface LoadedModels {
-  readonly schemas: readonly RedisOmSchemaLike[];
+  readonly schemas: readonly ModelSchema[];
   /** Absolute path of the models entry (or the package name given). */
   readonly file: string;
   /** The directory to resolve the project's redis-om from. */
@@ -26,23 +49,20 @@ export interface LoadedModels {
 }
 
 /**
- * Loads a project's models entry (a .ts or .js file, loaded without a build, or a package name)
- * at run time and collects every exported redis-om Schema: named exports, the default export,
- * and the values of exported objects one level down, in export order, each once. A load error
- * names the file and the cause.
+ * Loads a project's models entry (`--models`: a .ts, .tsx or .js file, loaded without a build,
+ * or a package name) afresh and collects every exported redis-om Schema: named exports, the
+ * default export, and the values of exported objects one level down, in export order, each
+ * once. Schema and data migrations both load models here, so `--models` means one thing.
  */
 export function loadModelSchemas(specifier: string, cwd: string = process.cwd()): LoadedModels {
-  const looksLikePath = specifier.startsWith('.') || specifier.startsWith('/') || /\.[cm]?[jt]sx?$/.test(specifier);
-  const file = looksLikePath ? resolve(cwd, specifier) : specifier;
-  const shown = looksLikePath ? relative(cwd, file) || file : specifier;
-  const fromDir = looksLikePath ? resolve(file, '..') : cwd;
+  const isPath = looksLikePath(specifier);
+  const file = isPath ? resolve(cwd, specifier) : specifier;
+  const shown = isPath ? relative(cwd, file) || file : specifier;
+  const fromDir = isPath ? resolve(file, '..') : cwd;
   ensureTypeScriptLoader(fromDir);
   let exported: unknown;
   try {
-    const resolved = require.resolve(file, { paths: [cwd] });
-    // A second load in the same process (tests, watch mode) must see the file as it is now.
-    delete require.cache[resolved];
-    exported = require(resolved);
+    exported = requireFresh(file, cwd);
   } catch (cause) {
     const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && describeCause(cause).includes(`'${file}'`);
     throw new MigrationLoadError(
@@ -53,9 +73,9 @@ export function loadModelSchemas(specifier: string, cwd: string = process.cwd())
       { cause, hint: 'Pass --models the module that exports your redis-om Schemas, e.g. --models src/models.ts.' },
     );
   }
-  const schemas: RedisOmSchemaLike[] = [];
+  const schemas: ModelSchema[] = [];
   const consider = (value: unknown, depth: number) => {
-    if (isRedisOmSchema(value)) {
+    if (isModelSchema(value)) {
       if (!schemas.includes(value)) schemas.push(value);
     } else if (depth < 2 && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const inner of Object.values(value as Record<string, unknown>)) consider(inner, depth + 1);
