@@ -28,7 +28,7 @@ export { loadMigrationsFromDir, loadMigrationsFromModule, DATA_MIGRATIONS_FOLDER
 export { resolveSettings } from './config/settings';
 export { DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL, DEFAULT_KEY_PREFIX } from './config/defaults';
 export type { Settings, SettingsInput } from './config/settings';
-export { redactRedisUrl } from './config/redis-url';
+export { redactRedisUrl, redactSecrets } from './redact';
 export { connectRedis } from './redis/connect';
 export type { Logger } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';

@@ -19,7 +19,7 @@ const RANKS: Readonly<Record<string, number>> = {
   // The public API gathers every layer but the CLI.
   index: 5,
 };
-const NEUTRAL = new Set(['errors', 'logger', 'loading']);
+const NEUTRAL = new Set(['errors', 'logger', 'loading', 'redact']);
 
 const SRC = __dirname;
 
@@ -30,7 +30,7 @@ interface Edge {
 
 /** The layer of a path relative to src/: its first segment (a folder, or a top-level module). */
 function layerOf(path: string): string {
-  return path.split('/')[0]!.replace(/\.ts$/, '');
+  return path.split('/')[0]!.replace(/(\.spec)?\.ts$/, '');
 }
 
 /** Every import, export-from and require of a module inside src/, as paths relative to src/. */

@@ -1,4 +1,4 @@
-import { redactSecrets } from './config/redis-url';
+import { redactSecrets } from './redact';
 
 /** Where the engine writes what it is doing. The CLI prints it; the API can route it anywhere. */
 export interface Logger {

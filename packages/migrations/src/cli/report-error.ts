@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { redactSecrets } from '../config/redis-url';
+import { redactSecrets } from '../redact';
 import { OmError, describeCause } from '../errors';
 
 /**

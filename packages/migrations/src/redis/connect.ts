@@ -1,5 +1,6 @@
 import Redis, { Cluster } from 'ioredis';
-import { databaseIndexOf, redactRedisUrl } from '../config/redis-url';
+import { databaseIndexOf } from '../config/redis-url';
+import { redactRedisUrl } from '../redact';
 import type { RedisClient } from './client';
 import { RedisConnectionError, describeCause } from '../errors';
 

@@ -5,7 +5,11 @@ import { spawn } from 'node:child_process';
 import { OM_BIN } from '../support/cli';
 
 const DIR = 'migrations/data-migrations';
-const SLOW = recordingMigration('20200101_000000_slow', { up: 'await new Promise((r) => setTimeout(r, 2500));' });
+// Holds the lock until the test sets the key `release` (or 30 s pass), so the other runs meet a
+// held lock however slowly a loaded machine starts them.
+const SLOW = recordingMigration('20200101_000000_slow', {
+  up: "for (let i = 0; i < 600 && !(await ctx.redis.exists('release')); i++) await new Promise((r) => setTimeout(r, 50));",
+});
 
 describe('the migration lock, with real processes', () => {
   const live = useRedisServer();
@@ -32,6 +36,8 @@ describe('the migration lock, with real processes', () => {
       expect(impatient.stderr).toContain(`Another migration run holds the lock om:migrations:lock: ${holder.owner}, running om migrate-data run since`);
       expect(holder.owner).toContain(hostname());
       const patient = om(['migrate-data', 'run', '-y', '--lock-timeout', '20'], project.dir);
+      await new Promise((r) => setTimeout(r, 1500)); // the patient run is waiting by now, the lease renewed
+      await live.redis.set('release', '1');
       const [firstResult, patientResult] = await Promise.all([first, patient]);
       expect(firstResult.code).toBe(0);
       expect(patientResult.code).toBe(0);
@@ -56,6 +62,7 @@ describe('the migration lock, with real processes', () => {
       killed.kill('SIGKILL');
       await exited;
       expect(await live.redis.exists('om:migrations:lock')).toBe(1);
+      await live.redis.set('release', '1');
       const next = await om(['migrate-data', 'run', '-y', '--lock-timeout', '10'], project.dir);
       expect(next.code).toBe(0);
       expect(next.stdout).toContain('Applied 1 migration (batch 1).');
