@@ -20,6 +20,9 @@ export class ConfigError extends OmError {}
 /** Redis could not be reached, refused the credentials or the database index. */
 export class RedisConnectionError extends OmError {}
 
+/** The Redis user may not run a command or touch a key the engine needs (an ACL `NOPERM`). */
+export class RedisPermissionError extends OmError {}
+
 /** A migration file or module could not be loaded or does not export a valid migration. */
 export class MigrationLoadError extends OmError {
   constructor(
@@ -48,7 +51,8 @@ export class MigrationFailedError extends OmError {
       cause,
       hint:
         phase === 'up'
-          ? 'It was not recorded as applied; migrations before it in this batch stay applied. Fix it and run again.'
+          ? 'It was not recorded as applied, but it may have changed data before it failed: Redis does not undo the writes it made. ' +
+            'Check those keys (or restore them), make up() safe to run twice, fix the error and run again; migrations before it in this batch stay applied.'
           : phase === 'down'
             ? 'It stays recorded as applied. Fix its down() and roll back again.'
             : 'It stays pending. Fix its canRun() and run again.',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { loadModelSchemas } from '../loading/models';
 import { DATETIME_MIGRATION_ID, datetimeMigration, type BuiltinMigration } from './datetime/migration';
+import { dateTargets } from './datetime/targets';
 import { isValidTimeZone } from './datetime/parse';
 
 /** Settings the built-in migrations read. */
@@ -32,14 +33,18 @@ export function assertTimeZone(timeZone: string | undefined): void {
 }
 
 /**
- * The built-in migrations, registered only when a models module is given: the datetime
- * migration converts the date fields of those models, and without models it has nothing to
- * work on. (Registering it always would show a pending migration that cannot do anything.)
+ * The built-in migrations, registered only when a models module is given and has date fields:
+ * the datetime migration converts the date fields of those models, and without any it has
+ * nothing to work on. (Registering it always would show a pending migration that cannot do
+ * anything, and record it as done before there was anything to do.)
  */
 export function builtinMigrations(options: BuiltinOptions): RegisteredBuiltin[] {
   if (options.models === undefined) return [];
   assertTimeZone(options.timeZone);
   const { schemas } = loadModelSchemas(options.models, options.cwd);
+  // Models without a date field give it nothing to do: registered anyway it would be recorded as
+  // applied, and never run when a date field is added later.
+  if (dateTargets(schemas).length === 0) return [];
   return [
     {
       migration: datetimeMigration({ models: schemas, timeZone: options.timeZone }),

@@ -26,13 +26,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1', redisUrls: redisUrlsIn(argv) });
+    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1', redisUrls: optionValues(argv, '--redis-url'), keyPrefix: optionValues(argv, '--key-prefix')[0] });
   }
 }
 
-/** The values of `--redis-url` in argv, in both spellings, so errors never show their secrets. */
-function redisUrlsIn(argv: readonly string[]): string[] {
-  return argv.flatMap((arg, i) => (arg === '--redis-url' ? [argv[i + 1] ?? ''] : arg.startsWith('--redis-url=') ? [arg.slice(12)] : []));
+/**
+ * The values of an option in argv, in both spellings: what the error report needs even when the
+ * error came from parsing (the Redis URL, whose secrets it must not show; the key prefix).
+ */
+function optionValues(argv: readonly string[], option: string): string[] {
+  return argv.flatMap((arg, i) => (arg === option ? [argv[i + 1] ?? ''] : arg.startsWith(`${option}=`) ? [arg.slice(option.length + 1)] : []));
 }
 
 function readVersion(): string {

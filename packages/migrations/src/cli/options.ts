@@ -24,7 +24,7 @@ export function withCommonOptions(command: Command): Command {
     .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
     .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
     .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
-    .option('--lock-lease <seconds>', 'lease of the lock, renewed while running: how long a killed run blocks others (default 30)', parseSeconds)
+    .option('--lock-lease <seconds>', 'lease of the lock, renewed while running: how long a killed run blocks others (default 30)', parseLeaseSeconds)
     .option('--verbose', 'print more detail, and stack traces of unexpected errors');
 }
 
@@ -57,6 +57,15 @@ export function parseSeconds(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
     throw new InvalidArgumentError('expected a number of seconds, 0 or more.');
+  }
+  return n;
+}
+
+/** Parses the lock lease: at least 1 second, so a live run can renew it in time. */
+export function parseLeaseSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 1) {
+    throw new InvalidArgumentError('expected a number of seconds, at least 1.');
   }
   return n;
 }

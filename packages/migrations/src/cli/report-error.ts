@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { redactSecrets } from '../redact';
 import { OmError, describeCause } from '../errors';
+import { permissionErrorOf } from '../redis/permission-error';
 
 /**
  * The one place where errors become what the user reads: a message and a hint for our own
@@ -9,7 +10,7 @@ import { OmError, describeCause } from '../errors';
  */
 export function reportError(
   error: unknown,
-  options: { verbose?: boolean; write?: (text: string) => void; /** URLs whose secrets must not be shown. */ redisUrls?: readonly (string | undefined)[] } = {},
+  options: { verbose?: boolean; write?: (text: string) => void; /** URLs whose secrets must not be shown. */ redisUrls?: readonly (string | undefined)[]; /** The run's --key-prefix. */ keyPrefix?: string } = {},
 ): number {
   const urls = [...(options.redisUrls ?? []), process.env.REDIS_OM_URL];
   const out = options.write ?? ((text: string) => process.stderr.write(text));
@@ -19,6 +20,9 @@ export function reportError(
     // Commander has already printed its own message (unknown option, missing argument...).
     return error.exitCode === 0 ? 0 : 1;
   }
+  // A NOPERM from anywhere below (ledger, lock, a migration's own command) named in ACL terms.
+  const refused = error instanceof OmError ? undefined : permissionErrorOf(error, urls.find(Boolean), options.keyPrefix);
+  if (refused) error = refused;
   if (error instanceof OmError) {
     write(`error: ${error.message}\n`);
     if (error.hint) write(`  ${error.hint}\n`);

@@ -11,13 +11,21 @@ describe('resolveSettings', () => {
     expect(resolveSettings({ migrationsDir: 'opt', redisUrl: 'redis://opt:2' }, env)).toMatchObject({ migrationsDir: 'opt', redisUrl: 'redis://opt:2' });
   });
 
-  it('ignores empty environment variables', () => {
-    expect(resolveSettings({}, { REDIS_OM_URL: '', REDIS_OM_MIGRATIONS_DIR: ' ' })).toMatchObject({ migrationsDir: 'migrations', redisUrl: 'redis://localhost:6379' });
+  it('refuses an environment variable that is set but empty, rather than fall back to the default', () => {
+    expect(() => resolveSettings({}, { REDIS_OM_URL: '' })).toThrow('REDIS_OM_URL is set but empty.');
+    expect(() => resolveSettings({}, { REDIS_OM_MIGRATIONS_DIR: ' ' })).toThrow('REDIS_OM_MIGRATIONS_DIR is set but empty.');
+    expect(resolveSettings({ redisUrl: 'redis://opt:1' }, { REDIS_OM_URL: 'redis://env:2' }).redisUrl).toBe('redis://opt:1');
+  });
+
+  it('knows whether the migrations folder was named', () => {
+    expect(resolveSettings({}, {}).migrationsDirGiven).toBe(false);
+    expect(resolveSettings({}, { REDIS_OM_MIGRATIONS_DIR: 'm' }).migrationsDirGiven).toBe(true);
+    expect(resolveSettings({ migrationsDir: 'm' }, {}).migrationsDirGiven).toBe(true);
   });
 
   it('names every bad setting', () => {
     expect(() => resolveSettings({ redisUrl: 'http://x', keyPrefix: '' }, {})).toThrow(
-      'Invalid settings: redisUrl must start with redis:// or rediss://; keyPrefix must not be empty.',
+      'The Redis URL (--redis-url or REDIS_OM_URL) must start with redis:// or rediss://, e.g. redis://localhost:6379; --key-prefix must not be empty.',
     );
   });
 });

@@ -60,7 +60,13 @@ export function createDataMigrationFile(options: {
   const now = options.now ?? new Date();
   const id = migrationIdFor(options.name, now);
   const dir = resolve(options.cwd ?? process.cwd(), options.migrationsDir, DATA_MIGRATIONS_FOLDER);
-  const createdDir = mkdirSync(dir, { recursive: true }) !== undefined;
+  const shownDir = relative(process.cwd(), dir) || dir;
+  let createdDir: boolean;
+  try {
+    createdDir = mkdirSync(dir, { recursive: true }) !== undefined;
+  } catch (error) {
+    throw fileSystemError(error, `Cannot create the folder ${shownDir}`, options.migrationsDir);
+  }
   const file = join(dir, `${id}.ts`);
   try {
     writeFileSync(file, renderDataMigration(id, options.name.trim(), now), { flag: 'wx' });
@@ -70,7 +76,26 @@ export function createDataMigrationFile(options: {
         hint: 'Wait a second or choose another name.',
       });
     }
-    throw error;
+    throw fileSystemError(error, `Cannot write ${relative(process.cwd(), file) || file}`, options.migrationsDir);
   }
   return { id, file, createdDir };
+}
+
+/** A file-system refusal in the user's words: what was refused, why, and which option to change. */
+function fileSystemError(error: unknown, what: string, migrationsDir: string): ConfigError {
+  const code = (error as { code?: string }).code;
+  const why =
+    code === 'ENOTDIR' || code === 'EEXIST'
+      ? 'a part of that path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : (code ?? String(error));
+  return new ConfigError(`${what}: ${why}.`, {
+    cause: error,
+    hint: `Check --migrations-dir (now ${JSON.stringify(migrationsDir)}): it must name a folder you can write to, or one that can be created.`,
+  });
 }

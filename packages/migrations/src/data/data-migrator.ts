@@ -108,8 +108,13 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 
   /** Loads, validates and orders the migrations. Touches no Redis. */
   load(): LoadedMigration[] {
-    const { module, migrationsDir, cwd } = this.settings;
-    const loaded = module ? loadMigrationsFromModule(module, cwd) : loadMigrationsFromDir(migrationsDir, cwd);
+    const { module, migrationsDir, migrationsDirGiven, cwd } = this.settings;
+    const loaded = module
+      ? loadMigrationsFromModule(module, cwd)
+      : loadMigrationsFromDir(migrationsDir, cwd, {
+          required: migrationsDirGiven,
+          onIgnored: (file, reason) => this.logger.warn(`${file}: ${reason}.`),
+        });
     const builtins = builtinMigrations({ models: this.builtin.models, timeZone: this.builtin.timeZone, cwd }).map(
       ({ migration, source, checksum }): LoadedMigration => {
         const { id, description, dependencies, supportsDryRun } = migration;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { MigrationGraphError, MigrationLoadError, describeCause } from '../errors';
 import { BaseMigration, type DataMigration, type LoadedMigration } from './migration';
-import { MIGRATION_FILE_PATTERN } from '../loading/migration-name';
+import { classifyMigrationFileName, MIGRATION_EXTENSIONS } from '../loading/migration-name';
 import { looksLikePath, requireFresh } from '../loading/require-fresh';
 import { ensureTypeScriptLoader } from '../loading/typescript';
 
@@ -27,16 +27,76 @@ const migrationSchema = z.object({
   canRun: functionSchema.optional(),
 });
 
+/** How {@link loadMigrationsFromDir} treats the folder. */
+export interface LoadFromDirOptions {
+  /** The folder was named by the user (option or environment): a missing one is an error, not "no migrations". */
+  readonly required?: boolean;
+  /** Told about every file in data-migrations/ that is not a migration (helpers, notes), so none is skipped silently. */
+  readonly onIgnored?: (file: string, reason: string) => void;
+}
+
+function kindOf(path: string): 'missing' | 'file' | 'folder' {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return 'missing';
+  }
+}
+
 /**
  * Loads every migration file in `<migrationsDir>/data-migrations`, in file-name order.
- * Files that do not look like `YYYYMMDD_HHMMSS_name.ts` (helpers, `.d.ts`, specs) are ignored.
+ * Files named `YYYYMMDD_HHMMSS_name` with a `.ts`, `.js`, `.cts` or `.cjs` extension load;
+ * a file that starts like one but is not (a month 13, a dash in the name) is refused with the
+ * reason; type declarations, source maps and specs are passed over; any other file is reported to
+ * `onIgnored`.
  */
-export function loadMigrationsFromDir(migrationsDir: string, cwd: string = process.cwd()): LoadedMigration[] {
-  const dir = resolve(cwd, migrationsDir, DATA_MIGRATIONS_FOLDER);
-  if (!existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((name) => MIGRATION_FILE_PATTERN.test(name) && !name.endsWith('.d.ts'))
-    .sort();
+export function loadMigrationsFromDir(migrationsDir: string, cwd: string = process.cwd(), options: LoadFromDirOptions = {}): LoadedMigration[] {
+  const root = resolve(cwd, migrationsDir);
+  const shownRoot = relative(cwd, root) || root;
+  const rootKind = kindOf(root);
+  if (rootKind === 'file') {
+    throw new MigrationLoadError(shownRoot, `The migrations folder ${shownRoot} is a file, not a folder.`, {
+      hint: 'Point --migrations-dir (or REDIS_OM_MIGRATIONS_DIR) at the folder that holds data-migrations/.',
+    });
+  }
+  if (rootKind === 'missing') {
+    if (!options.required) return [];
+    throw new MigrationLoadError(shownRoot, `The migrations folder ${shownRoot} does not exist.`, {
+      hint: 'Check --migrations-dir (or REDIS_OM_MIGRATIONS_DIR) for a typo; `om migrate-data create <name>` creates the folder with a first migration.',
+    });
+  }
+  const dir = join(root, DATA_MIGRATIONS_FOLDER);
+  const dirKind = kindOf(dir);
+  if (dirKind === 'missing') return [];
+  if (dirKind === 'file') {
+    throw new MigrationLoadError(shownRoot, `${relative(cwd, dir) || dir} is a file, not a folder.`, {
+      hint: 'Data migrations live in the folder data-migrations/ under the migrations folder.',
+    });
+  }
+  const files: string[] = [];
+  const stems = new Map<string, string>();
+  for (const name of readdirSync(dir).sort()) {
+    const shown = relative(cwd, join(dir, name)) || join(dir, name);
+    const verdict = classifyMigrationFileName(name);
+    if (verdict.kind === 'passed-over') continue;
+    if (verdict.kind === 'ignored') {
+      options.onIgnored?.(shown, verdict.reason);
+      continue;
+    }
+    if (verdict.kind === 'invalid') {
+      throw new MigrationLoadError(shown, `${shown} is not a valid migration file name: ${verdict.reason}.`, {
+        hint: 'Name data migrations YYYYMMDD_HHMMSS_name.ts (a real UTC date and time, then letters, digits and underscores), as `om migrate-data create <name>` does; move files that are not migrations out of data-migrations/.',
+      });
+    }
+    const other = stems.get(verdict.stem);
+    if (other !== undefined) {
+      throw new MigrationGraphError(`${other} and ${shown} are the same migration in two forms (${verdict.stem}).`, {
+        hint: `A compiled copy beside its source? Keep one of them: delete the .js file, or compile into another folder. Extensions that load: ${MIGRATION_EXTENSIONS.join(', ')}.`,
+      });
+    }
+    stems.set(verdict.stem, shown);
+    files.push(name);
+  }
   const loaded = files.map((name) => {
     const file = join(dir, name);
     const shown = relative(cwd, file) || file;

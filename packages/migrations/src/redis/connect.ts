@@ -2,7 +2,8 @@ import Redis, { Cluster } from 'ioredis';
 import { databaseIndexOf } from '../config/redis-url';
 import { redactRedisUrl } from '../redact';
 import type { RedisClient } from './client';
-import { RedisConnectionError, describeCause } from '../errors';
+import { RedisConnectionError, RedisPermissionError, describeCause } from '../errors';
+import { permissionErrorOf } from './permission-error';
 
 /** How long to wait for the first connection before giving up. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -56,7 +57,7 @@ export async function connectRedis(url: string, options: { connectTimeoutMs?: nu
   } catch (cause) {
     client.disconnect();
     if (cause instanceof RedisConnectionError) throw cause;
-    throw classifyConnectionError(lastError ?? cause, shown, db);
+    throw classifyConnectionError(lastError ?? cause, shown, db, url);
   }
   client.options.retryStrategy = (times: number) => (times > 20 ? null : Math.min(times * 100, 2_000));
   client.options.maxRetriesPerRequest = 20;
@@ -103,7 +104,9 @@ function clusterHasOnlyDbZero(shownUrl: string): RedisConnectionError {
   });
 }
 
-function classifyConnectionError(cause: unknown, shownUrl: string, db: number): RedisConnectionError {
+function classifyConnectionError(cause: unknown, shownUrl: string, db: number, url: string): RedisConnectionError | RedisPermissionError {
+  const refused = permissionErrorOf(cause, url);
+  if (refused) return refused;
   const text = describeCause(cause);
   const code = (cause as { code?: string } | undefined)?.code;
   if (/WRONGPASS|invalid password|invalid username-password/i.test(text)) {

@@ -175,7 +175,7 @@ describe('om migrate-data with bad input: a clear message, a non-zero exit, noth
       const db = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: `${live.server.url}/99` });
       expectCleanFailure(db, `Redis at ${live.server.url}/99 has no database 99.`);
       const url = await om(['migrate-data', 'run', '-y'], project.dir, { REDIS_OM_URL: 'http://localhost:6379' });
-      expectCleanFailure(url, 'Invalid settings: redisUrl must start with redis:// or rediss://.');
+      expectCleanFailure(url, 'The Redis URL (--redis-url or REDIS_OM_URL) must start with redis:// or rediss://');
       expect(await live.redis.dbsize()).toBe(0);
     } finally {
       project.remove();

@@ -4,7 +4,7 @@ import { requireModels } from '../../../builtin/datetime/require-models';
 import { OmError } from '../../../errors';
 import { createConsoleLogger } from '../../../logger';
 import { withBatchOptions } from '../../batch-options';
-import { withCommonOptions, withMigrator, type CommonOptions } from '../../options';
+import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
 
 /** What `verify` found wrong; the CLI exits non-zero. */
 export class VerificationFailedError extends OmError {}
@@ -18,7 +18,7 @@ export function verifyCommand(): Command {
     withBatchOptions(new Command('verify'))
       .description('check that every data migration is applied; with --check-data, that every date value is epoch seconds in range')
       .option('--check-data', 'scan the date fields of the models (--models) and list values redis-om cannot read as dates')
-      .option('--limit <n>', 'list at most n offending values (default 50)', (v) => Math.max(1, Number.parseInt(v, 10) || 50)),
+      .option('--limit <n>', 'list at most n offending values (default 50)', parsePositiveInt),
   ).action((options: CommonOptions & { checkData?: boolean; limit?: number }) =>
     withMigrator(options, async (migrator) => {
       const problems: string[] = [];

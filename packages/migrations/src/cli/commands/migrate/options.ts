@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import type { SchemaStrategy } from '../../../schema/plan';
-import { parseSeconds } from '../../options';
+import { parseLeaseSeconds, parseSeconds } from '../../options';
 
 /** The options every `om migrate` command accepts. */
 export interface SchemaCliOptions {
@@ -42,7 +42,7 @@ export function withSchemaOptions(command: Command, use: SchemaOptionUse = { red
     use.indexing,
   );
   add(new Option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)').argParser(parseSeconds), use.redis);
-  add(new Option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)').argParser(parseSeconds), use.redis);
+  add(new Option('--lock-lease <seconds>', 'lease of the lock, renewed while running (default 30)').argParser(parseLeaseSeconds), use.redis);
   add(new Option('--indexing-timeout <seconds>', 'longest wait for one index to finish indexing (default 3600)').argParser(parseSeconds), use.indexing);
   add(
     new Option('--max-indexing-failures <n>', 'documents a new index may fail to index before the run fails (default 0)').argParser(parseCount),
