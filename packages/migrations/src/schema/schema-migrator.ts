@@ -20,7 +20,7 @@ import {
 } from './diff';
 import type { IndexingStatus } from './ft-info';
 import { SearchDatabaseError } from './errors';
-import { executePlan, listIndexes, readLiveLayout } from './live';
+import { executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
 import { loadModelSchemas } from '../loading/models';
 import { DEFAULT_STRATEGY, formatPlan, planIndex, reportedHash, versionedIndexName, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { verifyIndex, type VerifiedIndex } from './verify';
@@ -400,6 +400,15 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
         },
         onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
       });
+      if (change.target !== null && !plan.steps.some((step) => step.kind === 'wait-indexed')) {
+        // The definition was already live, e.g. left by a recreate that failed on indexing
+        // failures or stopped while indexing: it counts as applied only once fully indexed
+        // within the failure limit, as a freshly built one would.
+        await waitUntilIndexed(redis, change.indexName, {
+          ...this.waitOptions,
+          onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
+        });
+      }
       plans.push(plan);
     }
     return plans;
