@@ -32,7 +32,7 @@ export { redactRedisUrl } from './config/redis-url';
 export { connectRedis } from './redis/connect';
 export type { Logger } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
-export { SchemaMigrator, schemaLedgerKey } from './schema/schema-migrator';
+export { SchemaMigrator } from './schema/schema-migrator';
 export type {
   SchemaMigratorOptions,
   SchemaMigratorEvents,
@@ -56,7 +56,6 @@ export type { IndexChange, IndexState, DefinitionDifference } from './schema/dif
 export { planIndex, formatPlan, versionedIndexName, liveLayoutOf } from './schema/plan';
 export type { IndexPlan, PlanStep, LiveLayout, SchemaStrategy } from './schema/plan';
 export {
-  loadSnapshots,
   SCHEMA_MIGRATIONS_FOLDER,
   SNAPSHOT_FILE_PATTERN,
   buildSnapshot,
