@@ -67,7 +67,7 @@ export function writeSnapshotTo(store: SnapshotStore, snapshot: SchemaSnapshot):
   const name = `${snapshot.id}.json`;
   const file = store.path(name);
   if (store.list().includes(name)) {
-    throw new ConfigError(`Schema migration ${file} already exists`, { hint: 'Wait a second or choose another name.' });
+    throw new ConfigError(`Schema migration ${file} already exists.`, { hint: 'Wait a second or choose another name.' });
   }
   store.write(name, renderSnapshot(snapshot));
   return file;
