@@ -3,7 +3,7 @@ import { resolveSettings, type Settings, type SettingsInput } from '../config/se
 import { MigrationFailedError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
-import { EngineState, type LockedRun } from '../state/engine-state';
+import { EngineState } from '../state/engine-state';
 import type { RedisClient } from '../redis/client';
 import { RepositoryConnections } from '../redis/repository-connections';
 import { createMigrationContext } from './context';
@@ -121,7 +121,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** Which migrations are applied and which are pending. */
   async status(): Promise<DataMigrationStatus> {
     const ordered = this.load();
-    return this.read(async ({ entries }) => buildStatus(ordered, entries));
+    return this.engine.read(async ({ entries }) => buildStatus(ordered, entries));
   }
 
   /**
@@ -130,7 +130,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    */
   async blockedReasons(): Promise<SkippedMigration[]> {
     const ordered = this.load();
-    return this.read(({ redis, entries }) =>
+    return this.engine.read(({ redis, entries }) =>
       withConnections(redis, async (connections) => {
         const applied = new Set(entries.map((e) => e.id));
         const blocked: SkippedMigration[] = [];
@@ -146,7 +146,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** The migrations `run` would take with these options, in order. Takes no lock. */
   async plan(options: { limit?: number; target?: string } = {}): Promise<LoadedMigration[]> {
     const ordered = this.load();
-    return this.read(async ({ entries }) => planRun(ordered, entries, options));
+    return this.engine.read(async ({ entries }) => planRun(ordered, entries, options));
   }
 
   /**
@@ -228,7 +228,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** The migrations a rollback would undo, newest first, after checking each can be undone. */
   async planRollback(request: string | RollbackRequest): Promise<LoadedMigration[]> {
     const ordered = this.load();
-    return this.read(async ({ entries }) => planRollback(ordered, entries, rollbackRequest(request)));
+    return this.engine.read(async ({ entries }) => planRollback(ordered, entries, rollbackRequest(request)));
   }
 
   /** Records a pending migration as applied without running it. */
@@ -257,11 +257,6 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
   close(): Promise<void> {
     return this.engine.close();
-  }
-
-  /** Reads the ledger without taking the lock. */
-  private read<T>(body: (run: LockedRun) => Promise<T>): Promise<T> {
-    return this.engine.run('status', { dryRun: true }, body);
   }
 
   private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });

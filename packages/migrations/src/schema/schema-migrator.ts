@@ -27,10 +27,6 @@ import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type Snapsho
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
 import { verifyIndex, type VerifiedIndex } from './verify';
 
-export type { CreateResult } from './create';
-export type { SchemaMigrationStatus, SchemaMigrationStatusEntry } from './status';
-export type { VerifiedIndex } from './verify';
-
 /** Options of {@link SchemaMigrator}. Unset values come from the environment, then defaults. */
 export interface SchemaMigratorOptions extends SettingsInput {
   /** The project's models entry: a module exporting its redis-om Schemas. Needed by create/check. */
@@ -135,7 +131,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   /** Which snapshots are applied. */
   async status(): Promise<SchemaMigrationStatus> {
     const snapshots = this.snapshots();
-    const entries = await this.read(async (run) => run.entries);
+    const entries = await this.engine.read(async (run) => run.entries);
     const modelChanges = this.models === undefined ? undefined : await this.check();
     return buildSchemaStatus(snapshots, entries, { cwd: this.settings.cwd, modelChanges });
   }
@@ -146,7 +142,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * that snapshot would leave.
    */
   async plan(): Promise<PlannedMigration[]> {
-    return this.read(async ({ redis, entries }) => {
+    return this.engine.read(async ({ redis, entries }) => {
       const pending = snapshotsBy(this.snapshots(), entries, false);
       const existing = await listIndexes(redis);
       const predicted = new Map<string, LiveLayout>();
@@ -202,7 +198,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * what FT.INFO can show) and redis-om's stored hash.
    */
   async verify(): Promise<VerifyResult> {
-    return this.read(async ({ redis, entries }) => {
+    return this.engine.read(async ({ redis, entries }) => {
       const expected = stateAfterSnapshots(snapshotsBy(this.snapshots(), entries, true).map((s) => s.snapshot));
       const indexes: VerifiedIndex[] = [];
       for (const state of expected.values()) {
@@ -302,11 +298,6 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
 
   private store(): SnapshotStore {
     return fileSnapshotStore(resolve(this.settings.cwd, this.settings.migrationsDir));
-  }
-
-  /** Reads the ledger without taking the lock. */
-  private read<T>(body: (run: LockedRun) => Promise<T>): Promise<T> {
-    return this.engine.run('status', { dryRun: true }, body);
   }
 
   private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });

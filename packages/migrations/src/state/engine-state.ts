@@ -117,6 +117,11 @@ export class EngineState {
     }
   }
 
+  /** Runs `body` on the ledger as it is, without the lock: for status, plans and dry runs. */
+  read<T>(body: (run: LockedRun) => Promise<T>): Promise<T> {
+    return this.run('read', { dryRun: true }, body);
+  }
+
   /** Closes the connection it opened (never a client it was given). */
   async close(): Promise<void> {
     const connection = this.connection;
