@@ -16,7 +16,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { SchemaMigrator, compileSchemas, parseIndexingStatus, renderFtCreateArgs } from '../packages/migrations/src';
+import { SchemaMigrator, compileSchemas } from '../packages/migrations/src';
+import { renderFtCreateArgs } from '../packages/migrations/src/schema/ft-create-args';
+import { parseIndexingStatus } from '../packages/migrations/src/schema/ft-info';
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 200_000);
 const ROOT = resolve(__dirname, '..');

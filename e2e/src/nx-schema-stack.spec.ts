@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { schemaLedgerKey, versionedIndexName } from '../../packages/migrations/src';
+import { versionedIndexName } from '../../packages/migrations/src/schema/plan';
+import { schemaLedgerKey } from '../../packages/migrations/src/state/keys';
 import { printedCommands, printedPlan, startMonitor, writesAmong, type CommandMonitor } from '../../packages/migrations/test/support/monitor';
 import { describeWithRedisStack } from '../../packages/migrations/test/support/redis-stack';
 import { keyLines, note, REPO_ROOT, sh, transcript, type CommandResult } from './support';

@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
-import { LockLostError, MigrationFailedError } from '../errors';
+import { MigrationFailedError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
-import { MigrationLock, type HeldLock } from '../state/lock';
 import { EngineState } from '../state/engine-state';
 import type { RedisClient } from '../redis/client';
 import { RepositoryConnections } from '../redis/repository-connections';
@@ -103,7 +102,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     assertTimeZone(timeZone);
     this.builtin = { models, timeZone, batch };
     this.logger = logger ?? silentLogger;
-    this.engine = new EngineState(this.settings, 'data', redis);
+    this.engine = new EngineState(this.settings, 'data', this.logger, redis);
   }
 
   /** Loads, validates and orders the migrations. Touches no Redis. */
@@ -127,8 +126,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** Which migrations are applied and which are pending. */
   async status(): Promise<DataMigrationStatus> {
     const ordered = this.load();
-    const { ledger } = await this.state();
-    return buildStatus(ordered, await ledger.entries());
+    return this.engine.read(async ({ entries }) => buildStatus(ordered, entries));
   }
 
   /**
@@ -137,26 +135,23 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    */
   async blockedReasons(): Promise<SkippedMigration[]> {
     const ordered = this.load();
-    const { redis, ledger } = await this.state();
-    const applied = new Set((await ledger.entries()).map((e) => e.id));
-    const connections = new RepositoryConnections(redis);
-    try {
-      const blocked: SkippedMigration[] = [];
-      for (const m of ordered.filter((x) => !applied.has(x.id))) {
-        const reason = await this.checkCanRun(m, this.context(m, redis, connections, true));
-        if (reason !== undefined) blocked.push({ id: m.id, reason });
-      }
-      return blocked;
-    } finally {
-      await connections.close();
-    }
+    return this.engine.read(({ redis, entries }) =>
+      withConnections(redis, async (connections) => {
+        const applied = new Set(entries.map((e) => e.id));
+        const blocked: SkippedMigration[] = [];
+        for (const m of ordered.filter((x) => !applied.has(x.id))) {
+          const reason = await this.checkCanRun(m, this.context(m, redis, connections, true));
+          if (reason !== undefined) blocked.push({ id: m.id, reason });
+        }
+        return blocked;
+      }),
+    );
   }
 
   /** The migrations `run` would take with these options, in order. Takes no lock. */
   async plan(options: { limit?: number; target?: string } = {}): Promise<LoadedMigration[]> {
     const ordered = this.load();
-    const { ledger } = await this.state();
-    return planRun(ordered, await ledger.entries(), options);
+    return this.engine.read(async ({ entries }) => planRun(ordered, entries, options));
   }
 
   /**
@@ -167,60 +162,42 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   async run(options: { dryRun?: boolean; limit?: number; target?: string } = {}): Promise<RunResult> {
     const dryRun = options.dryRun ?? false;
     const ordered = this.load();
-    const { redis, ledger, lock } = await this.state();
-    const held = dryRun ? undefined : await this.acquire(lock, 'run');
-    const connections = new RepositoryConnections(redis);
-    try {
-      const entries = await ledger.entries();
-      const planned = planRun(ordered, entries, options);
-      const batch = Math.max(0, ...entries.map((e) => e.batch)) + 1;
-      let order = Math.max(-1, ...entries.map((e) => e.order)) + 1;
-      const applied: RunResult['applied'] = [];
-      const skipped: SkippedMigration[] = [];
-      const notRun = new Set<string>();
-      const ranHere = new Set<string>();
-      for (const m of planned) {
-        const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
-        const ctx = this.context(m, redis, connections, dryRun);
-        // In a dry run, a migration whose dependency only pretended to run would see data
-        // without that dependency's changes: its canRun() and up() would report nonsense.
-        const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
-        const reason = blockedBy
-          ? `its dependency ${blockedBy} did not run`
-          : previewable
-            ? await this.checkCanRun(m, ctx)
-            : undefined;
-        if (reason !== undefined) {
-          notRun.add(m.id);
-          skipped.push({ id: m.id, reason });
-          this.emit('skipped', { id: m.id, reason });
-          continue;
+    return this.engine.run('run', { dryRun, onWait: this.onWait }, (run) =>
+      withConnections(run.redis, async (connections) => {
+        const planned = planRun(ordered, run.entries, options);
+        const applied: RunResult['applied'] = [];
+        const skipped: SkippedMigration[] = [];
+        const notRun = new Set<string>();
+        const ranHere = new Set<string>();
+        for (const m of planned) {
+          const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
+          const ctx = this.context(m, run.redis, connections, dryRun);
+          // In a dry run, a migration whose dependency only pretended to run would see data
+          // without that dependency's changes: its canRun() and up() would report nonsense.
+          const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
+          const reason = blockedBy
+            ? `its dependency ${blockedBy} did not run`
+            : previewable
+              ? await this.checkCanRun(m, ctx)
+              : undefined;
+          if (reason !== undefined) {
+            notRun.add(m.id);
+            skipped.push({ id: m.id, reason });
+            this.emit('skipped', { id: m.id, reason });
+            continue;
+          }
+          this.emit('migrating', { id: m.id, description: m.description, dryRun, previewable });
+          ranHere.add(m.id);
+          const started = performance.now();
+          if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
+          const durationMs = Math.round(performance.now() - started);
+          if (!dryRun) await run.record({ id: m.id, checksum: m.checksum, durationMs });
+          applied.push({ id: m.id, durationMs });
+          this.emit('migrated', { id: m.id, durationMs, dryRun });
         }
-        this.emit('migrating', { id: m.id, description: m.description, dryRun, previewable });
-        ranHere.add(m.id);
-        const started = performance.now();
-        if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
-        const durationMs = Math.round(performance.now() - started);
-        if (!dryRun) {
-          assertHeld(held!);
-          const entry: LedgerEntry = {
-            id: m.id,
-            appliedAt: new Date().toISOString(),
-            batch,
-            order: order++,
-            checksum: m.checksum,
-            durationMs,
-          };
-          await ledger.record(entry, held!.value);
-        }
-        applied.push({ id: m.id, durationMs });
-        this.emit('migrated', { id: m.id, durationMs, dryRun });
-      }
-      return { dryRun, applied, skipped, batch: applied.length > 0 && !dryRun ? batch : undefined };
-    } finally {
-      await connections.close();
-      await held?.release().catch(() => undefined);
-    }
+        return { dryRun, applied, skipped, batch: applied.length > 0 && !dryRun ? run.batch : undefined };
+      }),
+    );
   }
 
   /**
@@ -229,31 +206,23 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    */
   async rollback(request: string | RollbackRequest, options: { dryRun?: boolean } = {}): Promise<RollbackResult> {
     const dryRun = options.dryRun ?? false;
-    const req: RollbackRequest = typeof request === 'string' ? { id: request } : request;
     const ordered = this.load();
-    const { redis, ledger, lock } = await this.state();
-    const held = dryRun ? undefined : await this.acquire(lock, 'rollback');
-    const connections = new RepositoryConnections(redis);
-    try {
-      const plan = planRollback(ordered, await ledger.entries(), req);
-      const rolledBack: RollbackResult['rolledBack'] = [];
-      for (const m of plan) {
-        this.emit('reverting', { id: m.id, dryRun });
-        const started = performance.now();
-        if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', this.context(m, redis, connections, dryRun));
-        const durationMs = Math.round(performance.now() - started);
-        if (!dryRun) {
-          assertHeld(held!);
-          await ledger.remove(m.id, held!.value);
+    return this.engine.run('rollback', { dryRun, onWait: this.onWait }, (run) =>
+      withConnections(run.redis, async (connections) => {
+        const plan = planRollback(ordered, run.entries, rollbackRequest(request));
+        const rolledBack: RollbackResult['rolledBack'] = [];
+        for (const m of plan) {
+          this.emit('reverting', { id: m.id, dryRun });
+          const started = performance.now();
+          if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', this.context(m, run.redis, connections, dryRun));
+          const durationMs = Math.round(performance.now() - started);
+          if (!dryRun) await run.remove(m.id);
+          rolledBack.push({ id: m.id, durationMs });
+          this.emit('reverted', { id: m.id, durationMs, dryRun });
         }
-        rolledBack.push({ id: m.id, durationMs });
-        this.emit('reverted', { id: m.id, durationMs, dryRun });
-      }
-      return { dryRun, rolledBack };
-    } finally {
-      await connections.close();
-      await held?.release().catch(() => undefined);
-    }
+        return { dryRun, rolledBack };
+      }),
+    );
   }
 
   /** Rolls back every applied migration, newest first. */
@@ -264,31 +233,16 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** The migrations a rollback would undo, newest first, after checking each can be undone. */
   async planRollback(request: string | RollbackRequest): Promise<LoadedMigration[]> {
     const ordered = this.load();
-    const { ledger } = await this.state();
-    return planRollback(ordered, await ledger.entries(), typeof request === 'string' ? { id: request } : request);
+    return this.engine.read(async ({ entries }) => planRollback(ordered, entries, rollbackRequest(request)));
   }
 
   /** Records a pending migration as applied without running it. */
   async stamp(id: string): Promise<LedgerEntry> {
     const ordered = this.load();
-    const { ledger, lock } = await this.state();
-    const held = await this.acquire(lock, 'stamp');
-    try {
-      const entries = await ledger.entries();
-      const m = planStamp(ordered, entries, id);
-      const entry: LedgerEntry = {
-        id: m.id,
-        appliedAt: new Date().toISOString(),
-        batch: Math.max(0, ...entries.map((e) => e.batch)) + 1,
-        order: Math.max(-1, ...entries.map((e) => e.order)) + 1,
-        checksum: m.checksum,
-        durationMs: 0,
-      };
-      await ledger.record(entry, held.value);
-      return entry;
-    } finally {
-      await held.release().catch(() => undefined);
-    }
+    return this.engine.run('stamp', { onWait: this.onWait }, async (run) => {
+      const m = planStamp(ordered, run.entries, id);
+      return run.record({ id: m.id, checksum: m.checksum, durationMs: 0 });
+    });
   }
 
   /**
@@ -302,7 +256,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 
   /** The Redis connection the migrator works on (opened on first use), for read-only tools. */
   async client(): Promise<RedisClient> {
-    return (await this.state()).redis;
+    return (await this.engine.open()).redis;
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
@@ -310,13 +264,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     return this.engine.close();
   }
 
-  private state() {
-    return this.engine.open();
-  }
-
-  private acquire(lock: MigrationLock, command: string): Promise<HeldLock> {
-    return this.engine.acquire(lock, `om migrate-data ${command}`, (timeoutMs) => this.emit('waitingForLock', { timeoutMs }));
-  }
+  private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });
 
   private context(m: LoadedMigration, redis: RedisClient, connections: RepositoryConnections, dryRun: boolean): MigrationContext {
     return createMigrationContext({
@@ -355,11 +303,16 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   }
 }
 
-function assertHeld(held: HeldLock): void {
-  if (held.lost) {
-    throw new LockLostError('The migration lock was lost while this run held it (the lease expired); stopping.', {
-      hint: 'Another process may be running migrations now. Check `om migrate-data status` before running again.',
-    });
-  }
+function rollbackRequest(request: string | RollbackRequest): RollbackRequest {
+  return typeof request === 'string' ? { id: request } : request;
 }
 
+/** Runs `fn` with node-redis connections for redis-om repositories, closed when it ends. */
+async function withConnections<T>(redis: RedisClient, fn: (connections: RepositoryConnections) => Promise<T>): Promise<T> {
+  const connections = new RepositoryConnections(redis);
+  try {
+    return await fn(connections);
+  } finally {
+    await connections.close();
+  }
+}

@@ -1,5 +1,6 @@
 import { MigrationStateError } from '../errors';
 import type { LedgerEntry } from '../state/ledger';
+import { countStatus, type StatusCounts } from '../state/status-counts';
 import type { LoadedMigration } from './migration';
 
 /** The state of one known migration. */
@@ -17,12 +18,7 @@ export interface MigrationStatusEntry {
 }
 
 /** What `status` reports. Field names follow Redis OM Python's `status()`. */
-export interface DataMigrationStatus {
-  readonly totalMigrations: number;
-  readonly appliedCount: number;
-  readonly pendingCount: number;
-  readonly pendingMigrations: string[];
-  readonly appliedMigrations: string[];
+export interface DataMigrationStatus extends StatusCounts {
   /** Every known migration, in run order. */
   readonly migrations: MigrationStatusEntry[];
   /** Applied according to the ledger, but no file or module defines them any more. */
@@ -47,14 +43,8 @@ export function buildStatus(ordered: readonly LoadedMigration[], ledger: readonl
       changedSinceApplied: entry !== undefined && entry.checksum !== m.checksum,
     };
   });
-  const pendingMigrations = migrations.filter((m) => !m.applied).map((m) => m.id);
-  const appliedMigrations = migrations.filter((m) => m.applied).map((m) => m.id);
   return {
-    totalMigrations: migrations.length,
-    appliedCount: appliedMigrations.length,
-    pendingCount: pendingMigrations.length,
-    pendingMigrations,
-    appliedMigrations,
+    ...countStatus(migrations),
     migrations,
     missing: ledger.filter((e) => !known.has(e.id)),
   };

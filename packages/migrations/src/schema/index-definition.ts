@@ -12,6 +12,7 @@ export type IndexDataStructure = 'HASH' | 'JSON';
 
 /** The field types redis-om 0.4.7 can produce. */
 export const INDEX_FIELD_TYPES = ['TEXT', 'TAG', 'NUMERIC', 'GEO'] as const;
+/** A RediSearch field type: one of {@link INDEX_FIELD_TYPES}. */
 export type IndexFieldType = (typeof INDEX_FIELD_TYPES)[number];
 
 const fieldSchema = z

@@ -5,14 +5,8 @@ import { Schema } from 'redis-om';
 import { compileSchema } from './compile';
 import { diffIndexStates, statesOfCompiled } from './diff';
 import { SnapshotError } from './errors';
-import {
-  SCHEMA_MIGRATIONS_FOLDER,
-  buildSnapshot,
-  loadSnapshots,
-  stateAfterSnapshots,
-  validateSnapshot,
-  writeSnapshot,
-} from './snapshot';
+import { SCHEMA_MIGRATIONS_FOLDER, buildSnapshot, stateAfterSnapshots, validateSnapshot } from './snapshot';
+import { loadSnapshots, writeSnapshot } from './snapshot-store';
 
 const now = new Date('2024-03-09T17:45:07.123Z');
 

@@ -1,7 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../errors';
 import { migrationIdFor } from '../loading/migration-name';
 import type { IndexChange, IndexState } from './diff';
 import { SnapshotError } from './errors';
@@ -49,13 +46,6 @@ const snapshotSchema = z
 
 /** The content of one schema-migration file: per changed index, its state before and after. */
 export type SchemaSnapshot = z.infer<typeof snapshotSchema>;
-
-/** A snapshot read from disk. */
-export interface LoadedSnapshot {
-  readonly snapshot: SchemaSnapshot;
-  /** Absolute path of the file. */
-  readonly file: string;
-}
 
 /** The snapshot for `changes`, named `name`, created at `now`. Pure. */
 export function buildSnapshot(name: string, changes: readonly IndexChange[], now: Date): SchemaSnapshot {
@@ -114,25 +104,18 @@ export function validateSnapshot(data: unknown, file: string): SchemaSnapshot {
   return snapshot;
 }
 
-/** Reads and validates one snapshot file. */
-export function readSnapshotFile(file: string): LoadedSnapshot {
+/**
+ * Parses and validates the text of one snapshot file; `file` names it in errors. Throws a
+ * {@link SnapshotError} for text that is not JSON or not a valid snapshot.
+ */
+export function parseSnapshot(text: string, file: string): SchemaSnapshot {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (cause) {
     throw new SnapshotError(file, `Cannot read schema migration ${file}: ${(cause as Error).message}`, { cause });
   }
-  return { snapshot: validateSnapshot(data, file), file };
-}
-
-/** Every snapshot under `<migrationsDir>/schema-migrations/`, oldest first. None when the folder is absent. */
-export function loadSnapshots(migrationsDir: string): LoadedSnapshot[] {
-  const dir = resolve(migrationsDir, SCHEMA_MIGRATIONS_FOLDER);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => SNAPSHOT_FILE_PATTERN.test(f))
-    .sort()
-    .map((f) => readSnapshotFile(join(dir, f)));
+  return validateSnapshot(data, file);
 }
 
 /**
@@ -150,26 +133,7 @@ export function stateAfterSnapshots(snapshots: readonly SchemaSnapshot[]): Map<s
   return state;
 }
 
-/** The text of a snapshot file, exactly as `writeSnapshot` writes it (the Nx generator writes it too). */
+/** The text of a snapshot file, exactly as `om migrate create` and the Nx generator write it. */
 export function renderSnapshot(snapshot: SchemaSnapshot): string {
   return `${JSON.stringify(snapshot, null, 2)}\n`;
-}
-
-/** Where `writeSnapshot` put the file. */
-export interface WrittenSnapshot {
-  readonly file: string;
-  readonly createdDir: boolean;
-}
-
-/** Writes a snapshot as `<migrationsDir>/schema-migrations/<id>.json`; never overwrites. */
-export function writeSnapshot(migrationsDir: string, snapshot: SchemaSnapshot): WrittenSnapshot {
-  const dir = resolve(migrationsDir, SCHEMA_MIGRATIONS_FOLDER);
-  const createdDir = !existsSync(dir);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${snapshot.id}.json`);
-  if (existsSync(file)) {
-    throw new ConfigError(`Schema migration ${file} already exists`, { hint: 'Wait a second or choose another name.' });
-  }
-  writeFileSync(file, renderSnapshot(snapshot), { flag: 'wx' });
-  return { file, createdDir };
 }

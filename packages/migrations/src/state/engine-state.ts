@@ -1,29 +1,70 @@
 import { Cluster } from 'ioredis';
 import type { Settings } from '../config/settings';
+import { LockLostError, describeCause } from '../errors';
+import type { Logger } from '../logger';
 import type { RedisClient } from '../redis/client';
 import { connectRedis } from '../redis/connect';
 import { clusterSafePrefix, stateKeys } from './keys';
-import { Ledger } from './ledger';
+import { Ledger, type LedgerEntry } from './ledger';
 import { MigrationLock, type HeldLock } from './lock';
 
 /** Which ledger a migrator keeps: data and schema migrations are recorded apart. */
 export type LedgerKind = 'data' | 'schema';
 
+/** The CLI command of each kind, named in the lock holder and in hints. */
+const COMMANDS: Readonly<Record<LedgerKind, string>> = { data: 'om migrate-data', schema: 'om migrate' };
+
+/** A migration to record as applied by the current run. */
+export interface AppliedMigration {
+  readonly id: string;
+  readonly checksum: string;
+  readonly durationMs: number;
+}
+
+/** What a command's body works with inside {@link EngineState.run}. */
+export interface LockedRun {
+  readonly redis: RedisClient;
+  /** The ledger as it was once the lock was held (in a dry run: when the run started). */
+  readonly entries: readonly LedgerEntry[];
+  /** The batch this run records under: one more than the newest recorded. */
+  readonly batch: number;
+  readonly dryRun: boolean;
+  /** Throws a {@link LockLostError} once the lease has expired under this run. */
+  assertHeld(): void;
+  /** Records `applied` in this run's batch, next in the apply order, while the lock is held. */
+  record(applied: AppliedMigration): Promise<LedgerEntry>;
+  /** Removes the ledger entry of `id` while the lock is held. */
+  remove(id: string): Promise<void>;
+}
+
+/** How {@link EngineState.run} runs a command. */
+export interface RunOptions {
+  /** Take no lock and allow no ledger write: the body only reads and plans. */
+  readonly dryRun?: boolean;
+  /** Called before waiting, when another process holds the lock. */
+  readonly onWait?: (timeoutMs: number) => void;
+}
+
 /**
  * The Redis connection a migrator works on (opened on first use, or the client it was given)
  * and the state kept on it: the ledger of one kind and the lock that data and schema
- * migrations share, so one runner at a time changes anything.
+ * migrations share, so one runner at a time changes anything. Every command that changes the
+ * ledger goes through {@link run}.
  */
 export class EngineState {
   private connection?: Promise<RedisClient>;
   private readonly ownsConnection: boolean;
   private prefix?: string;
+  /** `om migrate-data` or `om migrate`. */
+  readonly command: string;
 
   constructor(
     private readonly settings: Settings,
     private readonly kind: LedgerKind,
+    private readonly logger: Logger,
     redis?: RedisClient,
   ) {
+    this.command = COMMANDS[kind];
     this.ownsConnection = redis === undefined;
     if (redis) this.connection = Promise.resolve(redis);
   }
@@ -49,13 +90,36 @@ export class EngineState {
     this.prefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
     const keys = stateKeys(this.prefix);
     const ledgerKey = this.kind === 'data' ? keys.dataLedger : keys.schemaLedger;
-    return { redis, ledger: new Ledger(redis, ledgerKey, keys.lock), lock: new MigrationLock(redis, keys.lock) };
+    return { redis, ledger: new Ledger(redis, ledgerKey, keys.lock, this.command), lock: new MigrationLock(redis, keys.lock) };
   }
 
-  /** Takes the lock for `command`, calling `onWait` first when someone else holds it. */
-  async acquire(lock: MigrationLock, command: string, onWait: (timeoutMs: number) => void): Promise<HeldLock> {
-    if (await lock.holder()) onWait(this.settings.lockTimeoutMs);
-    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command });
+  /**
+   * The one path of every command that changes migrations: connects, takes the lock for
+   * `<command> <verb>` (not in a dry run), reads the ledger, runs `body`, and releases the lock
+   * whatever happens. A failed release never replaces the body's error: the lease expires by
+   * itself, so it is only reported as a warning.
+   */
+  async run<T>(verb: string, options: RunOptions, body: (run: LockedRun) => Promise<T>): Promise<T> {
+    const { redis, ledger, lock } = await this.open();
+    const dryRun = options.dryRun ?? false;
+    const held = dryRun ? undefined : await this.acquire(lock, `${this.command} ${verb}`, options.onWait);
+    try {
+      const entries = await ledger.entries();
+      return await body(this.lockedRun(redis, ledger, entries, held));
+    } finally {
+      if (held) {
+        await held.release().catch((error: unknown) => {
+          this.logger.warn(
+            `Could not release the migration lock (${describeCause(error)}); it expires by itself within ${Math.ceil(this.settings.lockLeaseMs / 1000)}s.`,
+          );
+        });
+      }
+    }
+  }
+
+  /** Runs `body` on the ledger as it is, without the lock: for status, plans and dry runs. */
+  read<T>(body: (run: LockedRun) => Promise<T>): Promise<T> {
+    return this.run('read', { dryRun: true }, body);
   }
 
   /** Closes the connection it opened (never a client it was given). */
@@ -65,5 +129,42 @@ export class EngineState {
     if (!connection || !this.ownsConnection) return;
     const redis = await connection.catch(() => undefined);
     await redis?.quit().catch(() => undefined);
+  }
+
+  private async acquire(lock: MigrationLock, command: string, onWait?: (timeoutMs: number) => void): Promise<HeldLock> {
+    if (await lock.holder()) onWait?.(this.settings.lockTimeoutMs);
+    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command });
+  }
+
+  private lockedRun(redis: RedisClient, ledger: Ledger, entries: readonly LedgerEntry[], held: HeldLock | undefined): LockedRun {
+    const batch = Math.max(0, ...entries.map((e) => e.batch)) + 1;
+    let order = Math.max(-1, ...entries.map((e) => e.order)) + 1;
+    const assertHeld = () => {
+      if (held?.lost) {
+        throw new LockLostError('The migration lock was lost while this run held it (the lease expired); stopping.', {
+          hint: `Another process may be running migrations now. Check \`${this.command} status\` before running again.`,
+        });
+      }
+    };
+    const holder = (): HeldLock => {
+      // The migrators never write in a dry run; reaching this is a bug in the engine.
+      if (!held) throw new Error('A dry run tried to change the ledger.');
+      assertHeld();
+      return held;
+    };
+    return {
+      redis,
+      entries,
+      batch,
+      dryRun: held === undefined,
+      assertHeld,
+      record: async ({ id, checksum, durationMs }) => {
+        const lock = holder();
+        const entry: LedgerEntry = { id, appliedAt: new Date().toISOString(), batch, order: order++, checksum, durationMs };
+        await ledger.record(entry, lock.value);
+        return entry;
+      },
+      remove: (id) => ledger.remove(id, holder().value),
+    };
   }
 }

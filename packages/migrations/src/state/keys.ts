@@ -26,3 +26,8 @@ export function clusterSafePrefix(prefix: string): string {
 }
 
 export type StateKeys = ReturnType<typeof stateKeys>;
+
+/** HASH: schema migration id → JSON ledger entry (under the prefix given). */
+export function schemaLedgerKey(prefix: string): string {
+  return stateKeys(prefix).schemaLedger;
+}

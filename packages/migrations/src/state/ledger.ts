@@ -34,6 +34,8 @@ export class Ledger {
     private readonly redis: RedisClient,
     private readonly key: string,
     private readonly lockKey: string,
+    /** The CLI command whose `status` the hints name: `om migrate-data` or `om migrate`. */
+    private readonly command: string,
   ) {}
 
   /** Every applied migration, in the order they were applied. */
@@ -73,7 +75,7 @@ export class Ledger {
     } catch (error) {
       if (String((error as Error).message).includes('OM_LOCK_LOST')) {
         throw new LockLostError('The migration lock expired while this run held it; the ledger was not changed.', {
-          hint: 'Another process may have taken over. Check `om migrate-data status`, then run again.',
+          hint: `Another process may have taken over. Check \`${this.command} status\`, then run again.`,
         });
       }
       throw error;

@@ -56,6 +56,19 @@ describe('scanTransform on a real redis-server', () => {
     expect(again.counters).toMatchObject({ keys: 250, converted: 0, unchanged: 250 });
   });
 
+  it('loads its script again when the server forgets it mid-scan (SCRIPT FLUSH, a restart)', async () => {
+    await seed(200, (i) => `v${i}`);
+    let flushes = 0;
+    const onBatch = () => {
+      flushes += 1;
+      void redis.script('FLUSH');
+    };
+    const result = await scanTransform(redis, spec({ batchSize: 20, onBatch }), { logger: captureLogger(), keyPrefix: PREFIX });
+    expect(flushes).toBeGreaterThan(3);
+    expect(result.counters).toMatchObject({ keys: 200, converted: 200, conflicts: 0 });
+    expect(await redis.hget('Item:199', 'a')).toBe('V199');
+  });
+
   it('--batch-size: sets SCAN COUNT, so smaller batches mean more of them', async () => {
     await seed(400, (i) => `v${i}`);
     const small: number[] = [];

@@ -1,4 +1,5 @@
-import { describeDefinitionDifferences, type IndexDefinition } from '../../src';
+import type { IndexDefinition } from '../../src';
+import { describeDefinitionDifferences } from '../../src/schema/diff';
 
 const definition = (name: IndexDefinition['fields'][number]): IndexDefinition => ({
   indexName: 'person:index',

@@ -1,5 +1,6 @@
 import { Schema } from 'redis-om';
-import { SchemaMigrator, compileSchema, loadModelSchemas, schemaLedgerKey } from '../../src';
+import { SchemaMigrator, compileSchema, loadModelSchemas } from '../../src';
+import { schemaLedgerKey } from '../../src/state/keys';
 import { renderFtCreateArgs } from '../../src/schema/ft-create-args';
 import { versionedIndexName } from '../../src/schema/plan';
 import { makeProject } from '../support/cli';

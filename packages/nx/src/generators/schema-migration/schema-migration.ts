@@ -1,18 +1,11 @@
 import { formatFiles, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import {
   SCHEMA_MIGRATIONS_FOLDER,
-  SNAPSHOT_FILE_PATTERN,
-  SchemaMigrator,
-  buildSnapshot,
-  diffIndexStates,
-  renderSnapshot,
-  stateAfterSnapshots,
-  statesOfCompiled,
+  createSchemaMigration,
   validateMigrationName,
-  validateSnapshot,
-  type CompiledIndex,
+  type CreateResult,
   type Logger,
-  type SchemaSnapshot,
+  type SnapshotStore,
 } from '@om/migrations';
 import { join } from 'node:path';
 import { describeError, registeredTargetNames } from '../../utils/generator-helpers';
@@ -28,9 +21,10 @@ import type { SchemaMigrationGeneratorSchema } from './schema';
 
 /**
  * `nx g @om/nx:schema-migration <name> --project <project>`: snapshots the index changes the
- * project's models made since its latest schema migration, as the same file
- * `om migrate create <name>` writes (built and rendered by the engine), in
- * `<migrationsDir>/schema-migrations/`. No change: a message and no file.
+ * project's models made since its latest schema migration, in
+ * `<migrationsDir>/schema-migrations/`: the engine's `createSchemaMigration`, the same call
+ * `om migrate create <name>` makes, given a store backed by the Tree. No change: a message and
+ * no file.
  *
  * Where each input comes from: the models are code, so Node loads them from disk (the workspace
  * root is `tree.root`), exactly as `om migrate create` does; a models file changed only in the
@@ -65,22 +59,25 @@ export async function schemaMigrationGenerator(
   const migrationsDir = options.migrationsDir ?? settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR;
   const dir = joinProjectPath(project.root, joinProjectPath(migrationsDir, SCHEMA_MIGRATIONS_FOLDER));
 
-  let snapshot: SchemaSnapshot | undefined;
+  let created: CreateResult;
   try {
     const projectDir = join(tree.root, project.root);
-    const compiled = await compileModels(resolveProjectModule(models, projectDir), projectDir);
-    const changes = diffIndexStates(stateAfterSnapshots(readSnapshots(tree, dir)), statesOfCompiled(compiled));
-    if (changes.length > 0) snapshot = buildSnapshot(name, changes, now);
+    created = await createSchemaMigration({
+      store: treeSnapshotStore(tree, dir),
+      models: resolveProjectModule(models, projectDir),
+      cwd: projectDir,
+      name,
+      now,
+      logger: devkitLogger,
+    });
   } catch (error) {
     throw new Error(describeError(error));
   }
+  const { snapshot } = created;
   if (!snapshot) {
     logger.info('No index changes: the models match the latest schema migration. No file was written.');
     return;
   }
-  const file = `${dir}/${snapshot.id}.json`;
-  if (tree.exists(file)) throw new Error(`${file} already exists. Wait a second or choose another name.`);
-  tree.write(file, renderSnapshot(snapshot));
   if (!options.skipFormat) await formatFiles(tree);
   const changes = snapshot.changes.map(
     (change) => `  ${change.kind.padEnd(7)} ${change.indexName}${change.hashOnly ? ' (redis-om hash only)' : ''}`,
@@ -95,37 +92,14 @@ export async function schemaMigrationGenerator(
   );
 }
 
-/** The models compiled by the engine, with the project's own redis-om. */
-async function compileModels(models: string, projectDir: string): Promise<CompiledIndex[]> {
-  const migrator = new SchemaMigrator({
-    models,
-    cwd: projectDir,
-    logger: devkitLogger,
-  });
-  try {
-    return await migrator.compile();
-  } finally {
-    await migrator.close();
-  }
-}
-
-/** The project's schema migrations as the Tree has them, oldest first, validated by the engine. */
-function readSnapshots(tree: Tree, dir: string): SchemaSnapshot[] {
-  if (!tree.exists(dir)) return [];
-  return tree
-    .children(dir)
-    .filter((file) => SNAPSHOT_FILE_PATTERN.test(file))
-    .sort()
-    .map((file) => {
-      const path = `${dir}/${file}`;
-      let data: unknown;
-      try {
-        data = JSON.parse(tree.read(path, 'utf8') ?? '');
-      } catch (cause) {
-        throw new Error(`Cannot read schema migration ${path}: ${(cause as Error).message}`);
-      }
-      return validateSnapshot(data, path);
-    });
+/** The project's schema-migrations folder in the Tree, as the engine reads and writes snapshots. */
+function treeSnapshotStore(tree: Tree, dir: string): SnapshotStore {
+  return {
+    list: () => (tree.exists(dir) ? tree.children(dir) : []),
+    read: (name) => tree.read(`${dir}/${name}`, 'utf8') ?? '',
+    write: (name, text) => tree.write(`${dir}/${name}`, text),
+    path: (name) => `${dir}/${name}`,
+  };
 }
 
 const devkitLogger: Logger = {

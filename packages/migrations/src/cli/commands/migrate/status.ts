@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { formatSchemaStatus } from '../../format-schema-status';
 import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** `om migrate status`: which schema migrations are applied and which are pending. */
@@ -7,30 +8,7 @@ export function statusCommand(): Command {
     (options: SchemaCliOptions & { json?: boolean }) =>
       withSchemaMigrator(options, async (migrator) => {
         const status = await migrator.status();
-        if (options.json) {
-          console.log(JSON.stringify(status, null, 2));
-          return;
-        }
-        console.log('Schema migration status:');
-        console.log(`  Total migrations: ${status.totalMigrations}`);
-        console.log(`  Applied: ${status.appliedCount}`);
-        console.log(`  Pending: ${status.pendingCount}`);
-        for (const [title, applied] of [['Pending', false], ['Applied', true]] as const) {
-          const list = status.migrations.filter((m) => m.applied === applied);
-          if (list.length === 0) continue;
-          console.log(`\n${title} migrations:`);
-          for (const m of list) {
-            const changed = m.changedSinceApplied ? ' (file changed since applied)' : '';
-            console.log(`  - ${m.id}: ${m.indexes.join(', ')}${m.appliedAt ? ` (applied ${m.appliedAt}, batch ${m.batch})` : ''}${changed}`);
-          }
-        }
-        if (status.modelChanges && status.modelChanges.length > 0) {
-          console.log(`\nChanged in the models since the latest schema migration (run \`om migrate create <name>\`):`);
-          for (const c of status.modelChanges) console.log(`  - ${c.kind} ${c.indexName}`);
-        }
-        if (status.missing.length > 0) {
-          console.log(`\nApplied but without a file: ${status.missing.map((e) => e.id).join(', ')}`);
-        }
+        console.log(options.json ? JSON.stringify(status, null, 2) : formatSchemaStatus(status));
       }),
   );
 }

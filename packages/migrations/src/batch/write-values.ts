@@ -1,0 +1,101 @@
+import type Redis from 'ioredis';
+import { OmError } from '../errors';
+import type { KeyWrites } from './decide';
+import type { ScanNode } from './nodes';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, JSON_COMPARE_AND_SET } from './scripts';
+
+/** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
+class ScriptCache {
+  private readonly loaded = new WeakMap<Redis, Promise<string>>();
+
+  constructor(readonly source: string) {}
+
+  sha(client: Redis): Promise<string> {
+    let sha = this.loaded.get(client);
+    if (!sha) {
+      sha = client.script('LOAD', this.source) as Promise<string>;
+      this.loaded.set(client, sha);
+    }
+    return sha;
+  }
+
+  forget(client: Redis): void {
+    this.loaded.delete(client);
+  }
+}
+
+/** One EVALSHA of a batch. */
+interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly args: readonly string[];
+  /** What it writes, for the error message: a key, or "a batch of n keys". */
+  readonly what: string;
+}
+
+/**
+ * The compare-and-set writes of one scan (see scripts.ts for why Lua): on a single server a
+ * HASH batch is one script call, otherwise one call per key, pipelined. Either way the calls
+ * go through {@link evalAll}, the one place that reloads a script the server has forgotten.
+ */
+export class CompareAndSetWriter {
+  private readonly perKey: ScriptCache;
+  private readonly batch = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
+
+  constructor(
+    private readonly type: 'hash' | 'json',
+    /** The scan's name, for error messages. */
+    private readonly scan: string,
+  ) {
+    this.perKey = new ScriptCache(type === 'hash' ? HASH_COMPARE_AND_SET : JSON_COMPARE_AND_SET);
+  }
+
+  /** Writes a batch on one node; returns, per key of `writes`, the fields not written (conflicts). */
+  async write(node: ScanNode, writes: readonly KeyWrites[]): Promise<ReadonlySet<string>[]> {
+    if (this.type === 'hash' && !node.clustered) {
+      const args = writes.flatMap((w) => [String(w.values.length), ...w.values.flatMap((v) => [v.field, v.expected, v.next])]);
+      const call = { keys: writes.map((w) => w.key), args, what: `a batch of ${writes.length} keys` };
+      const [reply] = await this.evalAll(node.client, this.batch, [call]);
+      const conflicts = writes.map(() => new Set<string>());
+      const flat = reply as (number | string)[];
+      for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
+      return conflicts;
+    }
+    const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
+    const replies = await this.evalAll(node.client, this.perKey, calls);
+    return replies.map((reply) => new Set(reply as string[]));
+  }
+
+  /**
+   * Sends every call in one pipeline and returns their replies in order. A call the server
+   * answers NOSCRIPT (it lost its script cache: restart, failover, SCRIPT FLUSH) is sent again,
+   * once, after the script is loaded again; any other error stops the batch.
+   */
+  private async evalAll(client: Redis, script: ScriptCache, calls: readonly ScriptCall[]): Promise<unknown[]> {
+    const replies: unknown[] = new Array(calls.length);
+    let pending = calls.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const sha = await script.sha(client);
+      const pipeline = client.pipeline();
+      for (const i of pending) pipeline.evalsha(sha, calls[i]!.keys.length, ...calls[i]!.keys, ...calls[i]!.args);
+      const results: [Error | null, unknown][] = await pipeline.exec().then(
+        (r) => r ?? [],
+        (error: Error) => pending.map(() => [error, null]),
+      );
+      const retry: number[] = [];
+      pending.forEach((i, j) => {
+        const [error, reply] = results[j] ?? [new Error('no reply'), null];
+        if (!error) replies[i] = reply;
+        else if (/NOSCRIPT/.test(error.message) && attempt === 0) retry.push(i);
+        else {
+          throw new OmError(`${this.scan}: writing ${calls[i]!.what} failed: ${error.message}`, {
+            cause: error,
+            hint: 'The checkpoint stays at the batch before; run again to resume (values written already are left alone).',
+          });
+        }
+      });
+      if (retry.length > 0) script.forget(client);
+      pending = retry;
+    }
+    return replies;
+  }
+}

@@ -1,0 +1,28 @@
+import type { SchemaMigrationStatus } from '../schema/status';
+
+/** Renders `om migrate status`. Pure. */
+export function formatSchemaStatus(status: SchemaMigrationStatus): string {
+  const lines = [
+    'Schema migration status:',
+    `  Total migrations: ${status.totalMigrations}`,
+    `  Applied: ${status.appliedCount}`,
+    `  Pending: ${status.pendingCount}`,
+  ];
+  for (const [title, applied] of [['Pending', false], ['Applied', true]] as const) {
+    const list = status.migrations.filter((m) => m.applied === applied);
+    if (list.length === 0) continue;
+    lines.push('', `${title} migrations:`);
+    for (const m of list) {
+      const when = m.appliedAt ? ` (applied ${m.appliedAt}, batch ${m.batch})` : '';
+      lines.push(`  - ${m.id}: ${m.indexes.join(', ')}${when}${m.changedSinceApplied ? ' (file changed since applied)' : ''}`);
+    }
+  }
+  if (status.modelChanges && status.modelChanges.length > 0) {
+    lines.push('', 'Changed in the models since the latest schema migration (run `om migrate create <name>`):');
+    for (const c of status.modelChanges) lines.push(`  - ${c.kind} ${c.indexName}`);
+  }
+  if (status.missing.length > 0) {
+    lines.push('', `Applied but without a file: ${status.missing.map((e) => e.id).join(', ')}`);
+  }
+  return lines.join('\n');
+}
