@@ -80,6 +80,18 @@ const converted = (value: unknown) => (typeof value === 'string' ? DATES[value]!
 const rolledBack = (value: unknown) =>
   typeof value === 'number' ? (value === NUMERIC ? NUMERIC_BACK : Object.values(DATES).find((d) => d.seconds === value)!.back) : value;
 
+/** JSON text with object keys sorted: equal for equal documents whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Doc)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** How the seeds' date values divide: what `run` converts, leaves as numbers, finds missing. */
 function census(docs: Doc[]): { converted: number; numeric: number; missing: number } {
   const counts = { converted: 0, numeric: 0, missing: 0 };
@@ -223,6 +235,110 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
     expect(await readAll(70)).toEqual(afterRun);
     expect((await om('verify', '--check-data')).code).toBe(0);
   });
+
+  it('an app writing the same documents during the run keeps every write (compare-and-set on JSON); every other date is converted', async () => {
+    const COUNT = 20_000;
+    const docs = await seed(COUNT);
+    // What the app's writes leave, applied as the server answers them. The app writes what an
+    // app on redis-om 0.4.7 writes (numbers of seconds), deletes fields and keys, saves whole documents.
+    const model: (Doc | null)[] = docs.map((d) => structuredClone(d));
+    let appSeconds = 1_800_000_000;
+    type Op = 'set createdAt' | 'set shipping.at' | 'set delivered.at' | 'delete createdAt' | 'save document' | 'delete key';
+    const OPS: readonly Op[] = ['set createdAt', 'set shipping.at', 'set delivered.at', 'delete createdAt', 'save document', 'delete key'];
+    const PATH_OF: Partial<Record<Op, readonly string[]>> = { 'set createdAt': DATE_PATHS[0], 'set shipping.at': DATE_PATHS[1], 'set delivered.at': DATE_PATHS[2] };
+
+    async function appWrite(connection: Redis, i: number, op: Op): Promise<void> {
+      const key = `Shipment:${i}`;
+      const value = (appSeconds += 1);
+      const path = PATH_OF[op];
+      if (path) {
+        // JSON.SET at a path answers OK when the parent exists, nil when it does not, an error without the key.
+        const reply = await connection.call('JSON.SET', key, `$.${path.join('.')}`, String(value)).catch(() => 'error');
+        const parentExists = model[i] !== null && getAt(model[i]!, path.slice(0, -1)).found;
+        expect({ key, op, reply: reply === 'OK' }).toEqual({ key, op, reply: parentExists });
+        if (parentExists) (getAt(model[i]!, path.slice(0, -1)).value as Doc)[path.at(-1)!] = value;
+      } else if (op === 'delete createdAt') {
+        if ((await connection.call('JSON.DEL', key, '$.createdAt')) === 1) delete model[i]!.createdAt;
+      } else if (op === 'save document') {
+        const saved = { createdAt: value, shipping: { at: value + 0.5, carrier: 'app' }, reference: 'saved by the app', weight: -i };
+        await connection.call('JSON.SET', key, '$', JSON.stringify(saved));
+        model[i] = saved;
+      } else {
+        await connection.del(key);
+        model[i] = null;
+      }
+    }
+
+    // Two app connections: one writes random documents all along (keys not divisible by 10);
+    // the other writes a document right after it sees (MONITOR) the migration read it (keys
+    // divisible by 10), which is when a write without compare-and-set would be lost.
+    const background = new Redis(stack.url);
+    const chaser = new Redis(stack.url);
+    const monitorSource = new Redis(stack.url);
+    const monitor = await monitorSource.monitor();
+    const chased = new Set<number>();
+    const chases: Promise<void>[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0] !== 'JSON.GET' || args[2] !== '$["createdAt"]') return;
+      const i = Number(args[1]!.slice('Shipment:'.length));
+      if (i % 10 !== 0 || chased.has(i)) return;
+      chased.add(i);
+      chases.push(appWrite(chaser, i, OPS[(i / 10) % OPS.length]!));
+    });
+
+    const child = spawn(process.execPath, [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '500'], {
+      cwd: project.dir,
+      env: { ...process.env, REDIS_OM_URL: stack.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    let running = true;
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => ((running = false), done(code))));
+
+    let state = 42;
+    const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let writes = 0;
+    try {
+      while (running) {
+        let i = Math.floor(random() * COUNT);
+        if (i % 10 === 0) i += 1;
+        await appWrite(background, i, OPS[Math.floor(random() * OPS.length)]!);
+        writes += 1;
+      }
+      await Promise.all(chases);
+    } finally {
+      monitor.disconnect();
+      monitorSource.disconnect();
+      background.disconnect();
+      chaser.disconnect();
+    }
+    expect(stderr).toBe('');
+    expect(await exited).toBe(0);
+    const conflicts = Number(/, (\d+) changed by the app meanwhile \(left alone\)/.exec(stdout)?.[1] ?? 0);
+    // eslint-disable-next-line no-console
+    console.log(`app: ${writes} random writes, ${chased.size} right after the migration read the document; the migration counted ${conflicts} conflicts`);
+
+    // Every key: what the app last wrote stands; every ISO string the app did not replace is converted.
+    const actual = await readAll(COUNT);
+    const wrong: unknown[] = [];
+    model.forEach((doc, i) => {
+      const expected = doc === null ? null : mapDates(doc, converted);
+      if (canonical(actual[i]) !== canonical(expected)) wrong.push({ key: `Shipment:${i}`, expected, actual: actual[i] });
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(wrong).toHaveLength(0);
+    // Every key divisible by 10 was written by the app just after the migration read it, and
+    // many of those writes landed before its compare-and-set: the race happened.
+    expect(chased.size).toBe(COUNT / 10);
+    expect(conflicts).toBeGreaterThanOrEqual(100);
+    await expectOthersUntouched();
+    const verify = await om('verify', '--check-data');
+    expect(verify.stdout).toContain(' 0 not epoch seconds in range.');
+    expect(verify.code).toBe(0);
+  }, 120_000);
 
   it('verify --check-data names each JSON value redis-om cannot read: strings, milliseconds, booleans, at nested paths', async () => {
     await redis.call('JSON.SET', 'Shipment:1', '$', JSON.stringify({ createdAt: 1704164645, shipping: { at: 1704164645678 } }));
