@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { Repository } from 'redis-om';
-import { DATETIME_MIGRATION_ID } from '../../src';
 import { OM_BIN, makeProject, runOm } from '../support/cli';
 import { describeWithRedisStack } from '../support/redis-stack';
 import { shipmentSchema } from './fixtures/json-nested-models';
@@ -206,7 +205,7 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
     );
     expect(getAt(entities[1]!, ['shipping', 'at']).value).toEqual(new Date('2024-07-15T12:00:00Z'));
     expect(getAt(entities[3]!, ['shipping', 'tracking', 'delivered', 'at']).value).toEqual(new Date('2024-01-02T00:00:00Z'));
-  });
+  }, 90_000);
 
   it(`rollback ${ID} writes ISO 8601 UTC strings back at every path, leaves null and missing alone; verify --check-data fails until run again`, async () => {
     const docs = await seed(70);
@@ -234,7 +233,7 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
     expect((await om('run', '-y')).code).toBe(0);
     expect(await readAll(70)).toEqual(afterRun);
     expect((await om('verify', '--check-data')).code).toBe(0);
-  });
+  }, 120_000);
 
   it('an app writing the same documents during the run keeps every write (compare-and-set on JSON); every other date is converted', async () => {
     const COUNT = 20_000;
