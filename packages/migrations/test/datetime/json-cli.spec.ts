@@ -236,7 +236,7 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
   }, 120_000);
 
   it('an app writing the same documents during the run keeps every write (compare-and-set on JSON); every other date is converted', async () => {
-    const COUNT = 20_000;
+    const COUNT = 10_000;
     const docs = await seed(COUNT);
     // What the app's writes leave, applied as the server answers them. The app writes what an
     // app on redis-om 0.4.7 writes (numbers of seconds), deletes fields and keys, saves whole documents.
