@@ -6,6 +6,10 @@ import { OM_BIN } from '../support/cli';
 
 const DIR = 'migrations/data-migrations';
 const SLOW = recordingMigration('20200101_000000_slow', { up: 'await new Promise((r) => setTimeout(r, 2500));' });
+// Holds the lock until the test sets the key `release` (at most 60 s), however slowly other processes start.
+const HELD = recordingMigration('20200101_000000_slow', {
+  up: "for (let i = 0; i < 1200 && !(await ctx.redis.exists('release')); i++) await new Promise((r) => setTimeout(r, 50));",
+});
 
 describe('the migration lock, with real processes', () => {
   const live = useRedisServer();
@@ -22,9 +26,9 @@ describe('the migration lock, with real processes', () => {
   }
 
   it('a second run waits up to --lock-timeout, then names the holder; the migration runs once', async () => {
-    const project = makeProject({ [`${DIR}/20200101_000000_slow.ts`]: SLOW });
+    const project = makeProject({ [`${DIR}/20200101_000000_slow.ts`]: HELD });
     try {
-      // A 1 s lease that the holder must renew to outlast its 2.5 s migration.
+      // A 1 s lease that the holder must renew to outlast its migration, held until released.
       const first = om(['migrate-data', 'run', '-y', '--lock-lease', '1'], project.dir);
       const holder = JSON.parse(await waitForLock()) as { owner: string };
       const impatient = await om(['migrate-data', 'run', '-y', '--lock-timeout', '0.5'], project.dir);
@@ -32,6 +36,8 @@ describe('the migration lock, with real processes', () => {
       expect(impatient.stderr).toContain(`Another migration run holds the lock om:migrations:lock: ${holder.owner}, running om migrate-data run since`);
       expect(holder.owner).toContain(hostname());
       const patient = om(['migrate-data', 'run', '-y', '--lock-timeout', '20'], project.dir);
+      await new Promise((r) => setTimeout(r, 1000));
+      await live.redis.set('release', '1');
       const [firstResult, patientResult] = await Promise.all([first, patient]);
       expect(firstResult.code).toBe(0);
       expect(patientResult.code).toBe(0);
