@@ -3,15 +3,16 @@ import { compileSchema } from '../../src/schema/compile';
 import { stateOfCompiled, type IndexState } from '../../src/schema/diff';
 import { parseFtInfo } from '../../src/schema/ft-info';
 import { liveLayoutOf, planIndex, versionedIndexName, type IndexPlan } from '../../src/schema/plan';
-import { errorFixtures, indexFixtures, readFixture } from './fixtures';
+import { eachFixtureSet, errorFixtures, indexFixtures, readFixture } from './fixtures';
 import { SearchSimulator } from './search-simulator';
 
-describe('SearchSimulator reproduces the recorded alias replies (errors.json)', () => {
-  const entries = errorFixtures().filter((e) => e.server === 'redisearch-2.6.37');
+describe.each(eachFixtureSet())('SearchSimulator reproduces the recorded alias replies of %s (errors.json)', (_set, set) => {
+  const entries = errorFixtures(set).filter((e) => e.server === set.moduleServer);
   const modelled = /^(FT\.(ALIASADD|ALIASUPDATE|ALIASDEL|DROPINDEX|INFO|SEARCH|_LIST|CREATE)|FLUSHALL)$/;
+  const ftInfoMissing = entries.find((e) => e.command[0] === 'FT.INFO' && e.command[1] === 'fx:missing')!.reply as string;
 
   it('gives the same reply or error for every modelled command, in recorded order', () => {
-    const sim = new SearchSimulator();
+    const sim = new SearchSimulator({ ftInfoMissing });
     // State before the first entry: fx:idx (2000 docs) and fx:idx2 (5 docs), per their FT.SEARCH counts.
     sim.indexes.set('fx:idx', 2000);
     sim.indexes.set('fx:idx2', 5);

@@ -1,7 +1,7 @@
 /**
  * A tiny in-memory model of RediSearch's index and alias name resolution, written from the
- * replies recorded in test/fixtures/redisearch/errors.json (alias-replay.spec.ts checks it
- * against them). It answers only what the plans rely on: which index a name resolves to, and
+ * replies recorded in test/fixtures/redisearch{,-2.10}/errors.json (alias-handling.spec.ts checks it
+ * against those of RediSearch 2.6 and 2.10). It answers only what the plans rely on: which index a name resolves to, and
  * the errors of FT.CREATE / FT.ALIASADD / FT.ALIASUPDATE / FT.ALIASDEL / FT.DROPINDEX / FT.INFO.
  */
 export class SearchSimulator {
@@ -10,6 +10,12 @@ export class SearchSimulator {
   /** Aliases: alias → real index. */
   readonly aliases = new Map<string, string>();
   readonly strings = new Map<string, string>();
+
+  /**
+   * `ftInfoMissing`: FT.INFO's text for an unknown name, the one thing the recordings show
+   * changing: `Unknown Index name` on RediSearch 2.6, `Unknown index name` on 2.10.
+   */
+  constructor(private readonly options: { ftInfoMissing?: string } = {}) {}
 
   /** Which real index a name answers from: a real index wins over an alias of the same name. */
   resolve(name: string): string | undefined {
@@ -51,7 +57,7 @@ export class SearchSimulator {
       }
       case 'FT.INFO': {
         const real = this.resolve(a);
-        if (real === undefined) throw new Error('Unknown Index name');
+        if (real === undefined) throw new Error(this.options.ftInfoMissing ?? 'Unknown Index name');
         return { index_name: real };
       }
       case 'FT.SEARCH': {
