@@ -1,16 +1,10 @@
 import Redis from 'ioredis';
 import { createClient } from 'redis';
 import { Repository, Schema, type SchemaDefinition, type SchemaOptions } from 'redis-om';
-import {
-  asReportedByFtInfo,
-  compileSchema,
-  definitionHash,
-  parseFtInfo,
-  renderFtCreateArgs,
-  versionedIndexName,
-  type CompiledIndex,
-  type IndexDefinition,
-} from '../../src';
+import { compileSchema, definitionHash, parseFtInfo, type CompiledIndex, type IndexDefinition } from '../../src';
+import { renderFtCreateArgs } from '../../src/schema/ft-create-args';
+import { asReportedByFtInfo } from '../../src/schema/ft-info';
+import { versionedIndexName } from '../../src/schema/plan';
 import { describeWithRedisStack } from '../support/redis-stack';
 import { indexFixtures } from './fixtures';
 
