@@ -1,4 +1,4 @@
-import { scanFraction } from './nodes';
+import { scanFraction } from './scan-fraction';
 import { parseJsonPathReply } from './read-values';
 import { clip } from './checkpoint';
 

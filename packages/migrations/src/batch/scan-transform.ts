@@ -3,7 +3,8 @@ import { CheckpointStore, type Checkpoint } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
-import { scanFraction, scanNodes, type ScanNode } from './nodes';
+import { scanNodes, type ScanNode } from '../redis/nodes';
+import { scanFraction } from './scan-fraction';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
   emptyCounters,

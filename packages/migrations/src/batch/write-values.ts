@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
-import type { ScanNode } from './nodes';
+import type { ScanNode } from '../redis/nodes';
 import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, JSON_COMPARE_AND_SET } from './scripts';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
