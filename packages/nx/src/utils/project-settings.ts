@@ -1,4 +1,4 @@
-import { z } from '@om/migrations';
+import { z } from 'zod';
 import { isAbsolute, join } from 'node:path';
 
 /** The key under a project's `metadata` where it declares its Redis OM settings. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { schemaCreateCommand, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** `om migrate status`: which schema migrations are applied and which are pending. */
 export function statusCommand(): Command {
@@ -25,7 +25,7 @@ export function statusCommand(): Command {
           }
         }
         if (status.modelChanges && status.modelChanges.length > 0) {
-          console.log(`\nChanged in the models since the latest schema migration (run \`om migrate create <name>\`):`);
+          console.log(`\nChanged in the models since the latest schema migration (run \`${schemaCreateCommand()}\`):`);
           for (const c of status.modelChanges) console.log(`  - ${c.kind} ${c.indexName}`);
         }
         if (status.missing.length > 0) {
