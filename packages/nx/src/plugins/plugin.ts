@@ -1,14 +1,21 @@
 import {
   createNodesFromFiles,
+  logger,
   readJsonFile,
   type CreateNodes,
   type CreateNodesContext,
-  type CreateNodesResult,
+  type ProjectConfiguration,
 } from '@nx/devkit';
-import { DATA_MIGRATIONS_FOLDER, SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
+import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DEFAULT_PROJECT_MIGRATIONS_DIR, parseProjectSettings, type ProjectSettings } from '../utils/project-settings';
+import {
+  DATA_MIGRATIONS_FOLDER,
+  DEFAULT_PROJECT_MIGRATIONS_DIR,
+  readSettingsLeniently,
+  SCHEMA_MIGRATIONS_FOLDER,
+} from '../utils/project-settings';
+import { ownPackageJson } from '../utils/versions';
 import {
   hasModels,
   migrationInputs,
@@ -16,11 +23,18 @@ import {
   omTargets,
   schemaCheckInputs,
   type MigrationKinds,
+  type NormalizedPluginOptions,
   type OmPluginOptions,
 } from './targets';
 
 /** Projects are found by their project.json or package.json; only those with OM migrations get targets. */
 const PROJECT_FILES = '**/{project.json,package.json}';
+
+/** What one project file gives, as cached: its project (if any) and what is wrong with its settings. */
+interface CachedNodes {
+  project?: Pick<ProjectConfiguration, 'root' | 'targets'>;
+  problem?: string;
+}
 
 /**
  * `@om/nx/plugin`: infers migration targets for every project that has Redis OM migrations.
@@ -28,63 +42,91 @@ const PROJECT_FILES = '**/{project.json,package.json}';
  * in its project.json (package.json: `nx.metadata.om`). Schema-migration targets (and the
  * cached `migrate-check`): a `<migrationsDir>/schema-migrations` folder, or a models entry in
  * `metadata.om`.
+ *
+ * Results are cached by a hash of what they are read from (the project's files, the plugin's
+ * options, the workspace's named inputs), as Nx's own plugins cache theirs. Settings that are
+ * not valid are reported as a warning against their file, and leave the other projects alone.
  */
 export const createNodes: CreateNodes<OmPluginOptions> = [
   PROJECT_FILES,
-  (files, options, context) => {
+  async (files, options, context) => {
     const names = normalizePluginOptions(options);
-    return createNodesFromFiles(
-      (file, _options, ctx) => createNodesForProjectFile(file, names, ctx),
-      files,
-      options,
-      context,
+    const hashedOptions = { names, production: hasProductionInput(context) };
+    const cache = new PluginCache<CachedNodes>(
+      join(workspaceDataDirectory, `om-nx-${ownPackageJson().version}-${hashObject(hashedOptions)}.hash`),
     );
+    const hashes = await calculateHashesForCreateNodes(files.map(dirname), hashedOptions, context);
+    try {
+      return await createNodesFromFiles(
+        (file, _options, ctx, index) => {
+          // The hash covers the project's folder: the file itself, and every file of it.
+          const key = `${hashes[index]}:${file}`;
+          let nodes = cache.get(key);
+          if (!nodes) {
+            nodes = nodesForProjectFile(file, names, ctx);
+            cache.set(key, nodes);
+          }
+          // Reported on every graph build while the file is wrong, from the cache too.
+          if (nodes.problem) logger.warn(`@om/nx/plugin: ${nodes.problem}`);
+          return nodes.project ? { projects: { [nodes.project.root]: nodes.project } } : {};
+        },
+        files,
+        options,
+        context,
+      );
+    } finally {
+      cache.writeToDisk();
+    }
   },
 ];
 
 /** The same plugin under its pre-Nx-23 name. */
 export const createNodesV2 = createNodes;
 
-function createNodesForProjectFile(
-  file: string,
-  names: ReturnType<typeof normalizePluginOptions>,
-  context: CreateNodesContext,
-): CreateNodesResult {
+function nodesForProjectFile(file: string, names: NormalizedPluginOptions, context: CreateNodesContext): CachedNodes {
   const projectRoot = dirname(file);
   const absoluteRoot = join(context.workspaceRoot, projectRoot);
   const isPackageJson = basename(file) === 'package.json';
   // A project.json beside it describes the project; do not read the package.json twice.
   if (isPackageJson && existsSync(join(absoluteRoot, 'project.json'))) return {};
 
-  const json = readJsonFile<Record<string, any>>(join(context.workspaceRoot, file));
+  const json = readJsonFile<ProjectFile>(join(context.workspaceRoot, file));
   const declared = isPackageJson ? json.nx?.metadata?.om : json.metadata?.om;
   // The workspace's own package.json is a project only when it says so.
   if (isPackageJson && projectRoot === '.' && declared === undefined) return {};
-  const settings: ProjectSettings = parseProjectSettings(declared, file);
+  const { settings, problem } = readSettingsLeniently(declared, file);
   const migrationsDir = join(absoluteRoot, settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR);
   const kinds: MigrationKinds = {
     data: declared !== undefined || isDirectory(join(migrationsDir, DATA_MIGRATIONS_FOLDER)),
     schema: hasModels(settings) || isDirectory(join(migrationsDir, SCHEMA_MIGRATIONS_FOLDER)),
   };
-  if (!kinds.data && !kinds.schema) return {};
+  if (!kinds.data && !kinds.schema) return { problem };
 
-  const namedInputs = {
-    ...context.nxJsonConfiguration.namedInputs,
-    ...json.namedInputs,
-  };
+  const namedInputs = { ...context.nxJsonConfiguration.namedInputs, ...json.namedInputs };
   const dependencyInput = 'production' in namedInputs ? '^production' : '^default';
   const inProject = (path: string) => isDirectory(join(absoluteRoot, path));
   return {
-    projects: {
-      [projectRoot]: {
-        root: projectRoot,
-        targets: omTargets(names, settings, kinds, {
-          migrations: migrationInputs(settings, dependencyInput, inProject),
-          check: schemaCheckInputs(settings, dependencyInput, inProject),
-        }),
-      },
+    project: {
+      root: projectRoot,
+      targets: omTargets(names, settings, kinds, {
+        migrations: migrationInputs(settings, dependencyInput, inProject),
+        check: schemaCheckInputs(settings, dependencyInput, inProject),
+      }),
     },
+    problem,
   };
+}
+
+/** The parts of a project.json or package.json the plugin reads. */
+interface ProjectFile {
+  metadata?: { om?: unknown };
+  nx?: { metadata?: { om?: unknown } };
+  namedInputs?: Record<string, unknown>;
+}
+
+/** Whether the workspace names a production input: the targets' dependency input follows it. */
+function hasProductionInput(context: CreateNodesContext): boolean {
+  return 'production' in (context.nxJsonConfiguration.namedInputs ?? {});
 }
 
 function isDirectory(path: string): boolean {
