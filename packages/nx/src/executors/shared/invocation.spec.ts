@@ -1,4 +1,4 @@
-import { checkArgumentSplit, invokingCommandLine } from './invocation';
+import { checkArgumentSplit, checkTargetOption, invokingCommandLine } from './invocation';
 
 const nx = (...args: string[]) => ['node', '/ws/node_modules/.bin/nx', ...args];
 
@@ -37,5 +37,24 @@ describe('invokingCommandLine', () => {
 
   it('is undefined outside an Nx task', () => {
     expect(invokingCommandLine({})).toBeUndefined();
+  });
+});
+
+describe('checkTargetOption', () => {
+  it("refuses --target on a migration target, pointing at the executor's option", () => {
+    expect(checkTargetOption(nx('run', 'api:migrate-data', '--target=20250101_000000_a'), 'migrate-data', 'upTo')).toBe(
+      "--target is Nx's own option (the target to run): it never reaches the task. Nothing was run. For the CLI's --target, pass --upTo=20250101_000000_a.",
+    );
+    expect(checkTargetOption(nx('migrate-data', 'api', '-t', 'x'), 'migrate-data', 'upTo')).toContain('--upTo=x');
+    expect(checkTargetOption(nx('run', 'shop:migrate', '--target', 'x'), 'migrate', undefined)).toMatch(
+      /Nothing was run\.$/,
+    );
+  });
+
+  it('accepts --target naming the target being run, and an nx command line without it', () => {
+    expect(checkTargetOption(nx('run-many', '--target=migrate-data'), 'migrate-data', 'upTo')).toBeUndefined();
+    expect(checkTargetOption(nx('affected', '-t', 'lint,migrate-data'), 'migrate-data', 'upTo')).toBeUndefined();
+    expect(checkTargetOption(nx('run', 'api:migrate-data', '--upTo=x'), 'migrate-data', 'upTo')).toBeUndefined();
+    expect(checkTargetOption(undefined, 'migrate-data', 'upTo')).toBeUndefined();
   });
 });

@@ -28,6 +28,13 @@ export function invokingCommandLine(env: NodeJS.ProcessEnv = process.env): strin
   }
 }
 
+/** The arguments after the `nx` script, when the command line is one of nx's. */
+function nxArguments(commandLine: readonly string[] | undefined): string[] | undefined {
+  if (!commandLine) return undefined;
+  const script = commandLine.findIndex((arg) => /^nx(\.[cm]?js)?$/.test(basename(arg)));
+  return script === -1 ? undefined : commandLine.slice(script + 1);
+}
+
 /**
  * Nx hands a task only the options after a `--`, and silently drops those before it:
  * `nx run app:migrate-data --dryRun -- --verbose` would migrate for real. Returns the error to
@@ -35,10 +42,8 @@ export function invokingCommandLine(env: NodeJS.ProcessEnv = process.env): strin
  * or undefined when there is no `--` (or no nx command line to look at). Pure.
  */
 export function checkArgumentSplit(commandLine: readonly string[] | undefined): string | undefined {
-  if (!commandLine) return undefined;
-  const script = commandLine.findIndex((arg) => /^nx(\.[cm]?js)?$/.test(basename(arg)));
-  if (script === -1) return undefined;
-  const args = commandLine.slice(script + 1);
+  const args = nxArguments(commandLine);
+  if (!args) return undefined;
   const separator = args.indexOf('--');
   if (separator === -1) return undefined;
   const before = args.slice(0, separator).filter((arg) => arg.startsWith('-'));
@@ -49,4 +54,30 @@ export function checkArgumentSplit(commandLine: readonly string[] | undefined): 
     `Nx hands a task only the options after \`--\`; the task's options before it${dropped} never reach it, so a dry run could become a real one. ` +
     `Nothing was run. Give every option without \`--\`: ${instead}`
   );
+}
+
+/**
+ * `--target` (`-t`) is Nx's own option, the target to run: `nx run api:migrate-data --target=<id>`
+ * never hands the id to the task, which would then run every pending migration. Returns the error
+ * to refuse it with, unless the values name the running target (`nx run-many --target=migrate-data`).
+ * `instead` is the executor's option for the CLI's `--target`, when it has one. Pure.
+ */
+export function checkTargetOption(
+  commandLine: readonly string[] | undefined,
+  targetName: string | undefined,
+  instead: string | undefined,
+): string | undefined {
+  const args = nxArguments(commandLine);
+  if (!args || !targetName) return undefined;
+  const end = args.indexOf('--');
+  const values: string[] = [];
+  for (const [i, arg] of (end === -1 ? args : args.slice(0, end)).entries()) {
+    const match = /^(?:--targets?|-t)(?:=(.*))?$/.exec(arg);
+    if (!match) continue;
+    const value = match[1] ?? args[i + 1];
+    if (value !== undefined) values.push(...value.split(','));
+  }
+  if (values.length === 0 || values.includes(targetName)) return undefined;
+  const hint = instead ? ` For the CLI's --target, pass --${instead}=${values[0]}.` : '';
+  return `--target is Nx's own option (the target to run): it never reaches the task. Nothing was run.${hint}`;
 }

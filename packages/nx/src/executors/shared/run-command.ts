@@ -1,11 +1,11 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import { readProjectSettings, settingsFor } from '../../utils/project-settings';
 import { describeArgv, toArgv } from './argv';
-import { checkArgumentSplit, invokingCommandLine } from './invocation';
+import { checkArgumentSplit, checkTargetOption, invokingCommandLine } from './invocation';
 import { parseOptions, type ExecutorTable } from './option-table';
 
 /**
- * The body of every @om/nx executor: refuses a command line whose options Nx split, validates
+ * The body of every @om/nx executor: refuses a command line whose options Nx kept from the task, validates
  * the options, reads the project's settings (`metadata.om` and its `configurations`) from the
  * project graph, and makes one in-process call of the `om` CLI, so the output is the CLI's own.
  * `{ success }` is its exit code.
@@ -18,7 +18,9 @@ export async function runOmCommand<A extends string>(
   let argv: string[];
   let engineEnv: Record<string, string>;
   try {
-    const split = checkArgumentSplit(invokingCommandLine());
+    const commandLine = invokingCommandLine();
+    const split =
+      checkArgumentSplit(commandLine) ?? checkTargetOption(commandLine, context.targetName, targetFlagOption(table));
     if (split) throw new Error(split);
     const options = parseOptions(table, rawOptions) as { action: A } & Record<string, unknown>;
     const name = context.projectName;
@@ -42,6 +44,11 @@ export async function runOmCommand<A extends string>(
   if (argv.includes('--verbose')) logger.info(`> ${describeArgv(argv, context.root)}`);
   const code = await withEnv(engineEnv, () => runCli(argv));
   return { success: code === 0 };
+}
+
+/** The executor option that becomes the CLI's `--target` (a name Nx keeps for itself), if any. */
+function targetFlagOption(table: ExecutorTable): string | undefined {
+  return Object.entries(table.options).find(([, option]) => option.cli === '--target')?.[0];
 }
 
 /** Runs `fn` with `vars` set in the environment, restoring what was there after. */
