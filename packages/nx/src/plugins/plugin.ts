@@ -1,14 +1,16 @@
-import {
-  createNodesFromFiles,
-  logger,
-  readJsonFile,
-  type CreateNodes,
-  type CreateNodesContext,
-  type ProjectConfiguration,
-} from '@nx/devkit';
-import { calculateHashesForCreateNodes, hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
+import type { CreateNodes, CreateNodesContext, ProjectConfiguration } from '@nx/devkit';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+// The devkit's helpers, from the modules of nx that export them (as @nx/devkit does): the plugin
+// worker that loads this plugin has them loaded already, and @nx/devkit's own entry points
+// would load about 250 more modules into every Nx command. A spec keeps it that way.
+import { hashArray, hashObject } from 'nx/src/hasher/file-hasher';
+import { createNodesFromFiles } from 'nx/src/project-graph/plugins';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
+import { readJsonFile } from 'nx/src/utils/fileutils';
+import { logger } from 'nx/src/utils/logger';
+import { PluginCache } from 'nx/src/utils/plugin-cache-utils';
+import { hashMultiGlobWithWorkspaceContext } from 'nx/src/utils/workspace-context';
 import {
   DATA_MIGRATIONS_FOLDER,
   DEFAULT_PROJECT_MIGRATIONS_DIR,
@@ -53,9 +55,12 @@ export const createNodes: CreateNodes<OmPluginOptions> = [
     const names = normalizePluginOptions(options);
     const hashedOptions = { names, production: hasProductionInput(context) };
     const cache = new PluginCache<CachedNodes>(
-      join(workspaceDataDirectory, `om-nx-${ownPackageJson().version}-${hashObject(hashedOptions)}.hash`),
+      join(
+        workspaceDataDirectoryForWorkspace(context.workspaceRoot),
+        `om-nx-${ownPackageJson().version}-${hashObject(hashedOptions)}.hash`,
+      ),
     );
-    const hashes = await calculateHashesForCreateNodes(files.map(dirname), hashedOptions, context);
+    const hashes = await hashesOfProjects(files.map(dirname), hashedOptions, context);
     try {
       return await createNodesFromFiles(
         (file, _options, ctx, index) => {
@@ -122,6 +127,20 @@ interface ProjectFile {
   metadata?: { om?: unknown };
   nx?: { metadata?: { om?: unknown } };
   namedInputs?: Record<string, unknown>;
+}
+
+/**
+ * One hash per project root: of every file under it, and of the options. What @nx/devkit's
+ * calculateHashesForCreateNodes computes, from the file hashes Nx's workspace context holds.
+ */
+async function hashesOfProjects(roots: string[], options: object, context: CreateNodesContext): Promise<string[]> {
+  if (roots.length === 0) return [];
+  const fileHashes = await hashMultiGlobWithWorkspaceContext(
+    context.workspaceRoot,
+    roots.map((root) => [root === '.' ? '**/*' : `${root}/**/*`]),
+  );
+  const optionsHash = hashObject(options);
+  return fileHashes.map((hash) => hashArray([hash, optionsHash]));
 }
 
 /** Whether the workspace names a production input: the targets' dependency input follows it. */
