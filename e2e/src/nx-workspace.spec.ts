@@ -68,6 +68,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     writeFileSync(join(ws, path), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
   };
   const read = (path: string) => readFileSync(join(ws, path), 'utf8');
+  /** The JSON a command printed (`nx show project --json`), without the warnings around it. */
+  const jsonOf = (output: string) => JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1));
   const dataMigrations = (project: string) =>
     readdirSync(join(ws, 'apps', project, 'migrations/data-migrations')).sort();
   /** Makes a generated migration do real work: set a key on up(), delete it on down(). */
@@ -223,7 +225,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
   it('infers uncached, serial migrate-data targets with migration and model inputs', () => {
     const result = nx('show', 'project', 'app', '--json');
     expect(result.code).toBe(0);
-    const project = JSON.parse(result.output.slice(result.output.indexOf('{')));
+    const project = jsonOf(result.output);
     for (const name of ['migrate-data', 'migrate-data-status', 'migrate-data-rollback']) {
       expect(project.targets[name]).toMatchObject({
         executor: '@om/nx:migrate-data',
@@ -347,6 +349,167 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     expect(result.output).toContain('nx run app:migrate-data');
     expect(result.output).not.toContain('nx run other:migrate-data');
   });
+  describe('options reach the engine as typed', () => {
+    /** The `om` command line the executor ran, as `--verbose` prints it. */
+    const omLine = (output: string) =>
+      output
+        .split('\n')
+        .find((line) => line.startsWith('> om '))
+        ?.slice(2);
+    let first: string;
+    let second: string;
+
+    it('no way of splitting arguments turns a dry run into a real run', () => {
+      expect(nx('g', '@om/nx:data-migration', 'add_flags', '--project=app').code).toBe(0);
+      expect(nx('g', '@om/nx:data-migration', 'add_more_flags', '--project=app').code).toBe(0);
+      first = dataMigrations('app')
+        .find((f) => f.includes('_add_flags'))!
+        .replace(/\.ts$/, '');
+      second = dataMigrations('app')
+        .find((f) => f.includes('_add_more_flags'))!
+        .replace(/\.ts$/, '');
+      makeItSetKey('app', `${first}.ts`, 'e2e:app:flags');
+      makeItSetKey('app', `${second}.ts`, 'e2e:app:more-flags');
+      const nothingWritten = () => expect(redis.cli('exists', 'e2e:app:flags', 'e2e:app:more-flags')).toBe('0');
+
+      // Nx hands the task only what follows `--`: the executor refuses, and says how to write it.
+      let result = nx('run', 'app:migrate-data', '--dryRun', '--', '--limit=1');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain("the task's options before it (among: --dryRun) never reach it");
+      expect(result.output).toContain('Give every option without `--`: nx run app:migrate-data --dryRun --limit=1');
+      nothingWritten();
+      result = nx('run', 'app:migrate-data', '--', '--dryRun');
+      expect(result.code).not.toBe(0);
+      nothingWritten();
+      // The executors have no option of Nx's names: Nx itself refuses `-- --verbose`.
+      result = nx('run', 'app:migrate-data', '--dryRun', '--', '--verbose');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain("'verbose' is not found in schema");
+      nothingWritten();
+
+      // --target is Nx's: it would never reach the engine, which would then run everything.
+      result = nx('run', 'app:migrate-data', `--target=${first}`);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(`For the CLI's --target, pass --upTo=${first}.`);
+      nothingWritten();
+
+      for (const spelling of ['--dryRun', '--dry-run', '--dryRun=true']) {
+        result = nx('run', 'app:migrate-data', spelling);
+        expect(result.code).toBe(0);
+        expect(result.output).toContain(first);
+        nothingWritten();
+      }
+    });
+
+    it('migrate-data: every option, as the CLI flag the engine takes', () => {
+      let result = nx(
+        'run',
+        'app:migrate-data',
+        '--dryRun',
+        '--limit=1',
+        `--upTo=${first}`,
+        '--failureMode=skip',
+        '--batchSize=10',
+        '--maxErrors=3',
+        '--timezone=Europe/Paris',
+        '--migrationsDir=migrations',
+        '--redisUrlEnv=OTHER_REDIS_URL',
+        '--keyPrefix=om:migrations:',
+        '--lockTimeout=2',
+        '--lockLease=5',
+        '--verbose',
+      );
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        `om migrate-data run --dry-run --limit 1 --target ${first} --yes --failure-mode skip --batch-size 10 ` +
+          `--max-errors 3 --timezone Europe/Paris --migrations-dir apps/app/migrations --redis-url ${redis.url} ` +
+          '--key-prefix om:migrations: --lock-timeout 2 --lock-lease 5 --verbose',
+      );
+      expect(redis.cli('exists', 'e2e:app:flags')).toBe('0');
+
+      // upTo stops the run where it says.
+      result = nx('run', 'app:migrate-data', `--upTo=${first}`);
+      expect(result.code).toBe(0);
+      expect(redis.cli('get', 'e2e:app:flags')).toBe('done');
+      expect(redis.cli('exists', 'e2e:app:more-flags')).toBe('0');
+
+      write('apps/app/src/om-migrations.js', 'exports.MIGRATIONS = [];\n');
+      result = nx(
+        'run',
+        'app:migrate-data-status',
+        '--detailed',
+        '--json',
+        '--module=src/om-migrations.js',
+        `--redisUrl=${redis.url}`,
+        '--keyPrefix=om:e2e:module:',
+        '--verbose',
+      );
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        'om migrate-data status --detailed --json --migrations-dir apps/app/migrations ' +
+          `--module apps/app/src/om-migrations.js --redis-url ${redis.url} --key-prefix om:e2e:module: --verbose`,
+      );
+      rmSync(join(ws, 'apps/app/src/om-migrations.js'));
+
+      result = nx(
+        'run',
+        'other:migrate-data',
+        '--action=verify',
+        '--checkData',
+        '--limit=2',
+        '--models=src/models.ts',
+        '--verbose',
+      );
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        'om migrate-data verify --check-data --limit 2 --migrations-dir apps/other/migrations ' +
+          `--models apps/other/src/models.ts --redis-url ${redis.url} --key-prefix om:migrations:other: --verbose`,
+      );
+
+      result = nx('run', 'app:migrate-data-rollback', '--steps=1', '--dryRun', '--verbose');
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        'om migrate-data rollback --dry-run --steps 1 --yes --migrations-dir apps/app/migrations --verbose',
+      );
+      expect(redis.cli('get', 'e2e:app:flags')).toBe('done');
+
+      // (A positional that looks like a number, `2025`, Nx parses as one and refuses for a string.)
+      result = nx('run', 'app:migrate-data', '--action=clear-progress', '20250101_000000', '--verbose');
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        'om migrate-data clear-progress 20250101_000000 --migrations-dir apps/app/migrations --verbose',
+      );
+
+      // The id is the first positional argument: stamp records the migration without running it.
+      result = nx('run', 'app:migrate-data', '--action=stamp', second);
+      expect(result.code).toBe(0);
+      expect(redis.cli('exists', 'e2e:app:more-flags')).toBe('0');
+      result = nx('run', 'app:migrate-data-status');
+      expect(result.output).toMatch(/Pending: 0/);
+    });
+  });
+
+  it('one project with a bad metadata.om is reported against its file; the graph and the others stay', () => {
+    write('apps/broken/project.json', { name: 'broken', metadata: { om: { migrationDir: 'db' } } });
+    try {
+      let result = nx('show', 'projects');
+      expect(result.code).toBe(0);
+      expect(result.output.split('\n')).toEqual(expect.arrayContaining(['app', 'other', 'broken', 'models']));
+      expect(result.output).toContain(
+        'Invalid Redis OM settings (metadata.om) in apps/broken/project.json: Unrecognized key: "migrationDir" (did you mean "migrationsDir"?).',
+      );
+      result = nx('show', 'project', 'app', '--json');
+      expect(result.code).toBe(0);
+      expect(Object.keys(jsonOf(result.output).targets)).toContain('migrate-data');
+      // Running one of its targets fails on the same error, before anything talks to Redis.
+      result = nx('run', 'broken:migrate-data-status');
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain('Unrecognized key: "migrationDir" (did you mean "migrationsDir"?)');
+    } finally {
+      rmSync(join(ws, 'apps/broken'), { recursive: true, force: true });
+    }
+  });
+
   describe('schema migrations (no Redis needed)', () => {
     const snapshots = (project: string) => {
       try {
@@ -366,7 +529,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
 
       const result = nx('show', 'project', 'shop', '--json');
       expect(result.code).toBe(0);
-      const { targets } = JSON.parse(result.output.slice(result.output.indexOf('{')));
+      const { targets } = jsonOf(result.output);
       for (const name of ['migrate', 'migrate-status', 'migrate-rollback', 'migrate-verify']) {
         expect(targets[name]).toMatchObject({ executor: '@om/nx:migrate', cache: false, parallelism: false });
       }
@@ -385,6 +548,12 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       let result = nx('run', 'shop:migrate-check');
       expect(result.code).not.toBe(0);
       expect(result.output).toMatch(/1 index changed without a schema migration/);
+      // Under Nx, the hint is the generator for that project, not `om migrate create`.
+      expect(result.output).toContain(
+        'Run `nx g @om/nx:schema-migration <name> --project=shop` and commit the new file.',
+      );
+      result = nx('run', 'shop:migrate-status');
+      expect(result.output).toContain('(run `nx g @om/nx:schema-migration <name> --project=shop`)');
 
       result = nx('g', '@om/nx:schema-migration', 'initial', '--project=shop', '--dry-run');
       expect(result.code).toBe(0);
@@ -437,6 +606,45 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       let result = nx('run', 'shop:migrate-status');
       expect(result.code).toBe(0);
       expect(result.output).toMatch(/Pending: 1/);
+
+      // Every option of @om/nx:migrate, as the CLI flag the engine takes.
+      result = nx(
+        'run',
+        'shop:migrate-status',
+        '--json',
+        '--strategy=recreate',
+        '--indexingTimeout=5',
+        '--maxIndexingFailures=1',
+        '--migrationsDir=migrations',
+        '--models=src/models.ts',
+        `--redisUrl=${redis.url}`,
+        '--keyPrefix=om:migrations:',
+        '--lockTimeout=2',
+        '--lockLease=5',
+        '--verbose',
+      );
+      expect(result.code).toBe(0);
+      expect(result.output.split('\n').find((line) => line.startsWith('> om '))).toBe(
+        `> om migrate status --json --migrations-dir apps/shop/migrations --models apps/shop/src/models.ts --redis-url ${redis.url} ` +
+          '--key-prefix om:migrations: --lock-timeout 2 --lock-lease 5 --strategy recreate --indexing-timeout 5 ' +
+          '--max-indexing-failures 1 --verbose',
+      );
+      const [snapshot] = snapshots('shop');
+      const id = snapshot!.replace(/\.json$/, '');
+      result = nx(
+        'run',
+        'shop:migrate-rollback',
+        id,
+        '--dryRun',
+        '--yes=false',
+        '--redisUrlEnv=OTHER_REDIS_URL',
+        '--verbose',
+      );
+      expect(result.output.split('\n').find((line) => line.startsWith('> om '))).toBe(
+        `> om migrate rollback ${id} --dry-run --migrations-dir apps/shop/migrations --models apps/shop/src/models.ts ` +
+          `--redis-url ${redis.url} --verbose`,
+      );
+
       result = nx('run', 'shop:migrate', '--dry-run');
       expect(result.code).not.toBe(0);
       expect(result.output).toMatch(/This server has no RediSearch module/);

@@ -13,5 +13,3 @@ export type { OmPluginOptions } from './src/plugins/targets';
 export type { ProjectSettings, EnvironmentSettings } from './src/utils/project-settings';
 export type { MigrateDataExecutorOptions } from './src/executors/migrate-data/schema';
 export type { MigrateExecutorOptions } from './src/executors/migrate/schema';
-export { ACTIONS } from './src/executors/migrate-data/actions';
-export { SCHEMA_ACTIONS } from './src/executors/migrate/actions';

@@ -107,8 +107,3 @@ export type { ParsedDatetime, ParseOptions } from './builtin/datetime/parse';
 export { datetimeStats, checkDatetimeData } from './builtin/datetime/inspect';
 export type { DatetimeStats, DatetimeCheck, ModelStats } from './builtin/datetime/inspect';
 
-/**
- * @deprecated Import `z` from `zod` instead. Kept only until the Nx plugin's executors (being
- * rewritten on another branch) import zod themselves; it will then be removed.
- */
-export { z } from 'zod';

@@ -1,7 +1,10 @@
 import type { SchemaMigrationStatus } from '../schema/status';
 
-/** Renders `om migrate status`. Pure. */
-export function formatSchemaStatus(status: SchemaMigrationStatus): string {
+/**
+ * Renders `om migrate status`. Pure. `createCommand` is what the hint tells the user to run to
+ * snapshot model changes (under Nx, the generator command for the project).
+ */
+export function formatSchemaStatus(status: SchemaMigrationStatus, options: { createCommand?: string } = {}): string {
   const lines = [
     'Schema migration status:',
     `  Total migrations: ${status.totalMigrations}`,
@@ -18,7 +21,7 @@ export function formatSchemaStatus(status: SchemaMigrationStatus): string {
     }
   }
   if (status.modelChanges && status.modelChanges.length > 0) {
-    lines.push('', 'Changed in the models since the latest schema migration (run `om migrate create <name>`):');
+    lines.push('', `Changed in the models since the latest schema migration (run \`${options.createCommand ?? 'om migrate create <name>'}\`):`);
     for (const c of status.modelChanges) lines.push(`  - ${c.kind} ${c.indexName}`);
   }
   if (status.missing.length > 0) {

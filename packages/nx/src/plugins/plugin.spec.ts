@@ -1,7 +1,9 @@
-import { AggregateCreateNodesError, type CreateNodesContext, type CreateNodesResultArray } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { CreateNodesContext, CreateNodesResultArray } from '@nx/devkit';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { logger } from 'nx/src/utils/logger';
 import { createNodes, createNodesV2 } from './plugin';
 
 describe('@om/nx/plugin createNodes', () => {
@@ -22,6 +24,15 @@ describe('@om/nx/plugin createNodes', () => {
     context = { workspaceRoot: root, nxJsonConfiguration: {} };
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("loads neither the engine, nor zod, nor @nx/devkit's entry points: every Nx command loads the plugin", () => {
+    // The built plugin, in a process of its own, as Nx's plugin worker loads it.
+    const script = `require(${JSON.stringify(join(__dirname, '../../dist/plugin.js'))});
+      console.log(Object.keys(require.cache).filter((m) => /packages[\\\\/]migrations|node_modules[\\\\/](zod|@nx[\\\\/]devkit)[\\\\/]/.test(m)).length)`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('0');
+  });
 
   it('matches project.json and package.json files, and is also exported as createNodesV2', () => {
     expect(createNodes[0]).toBe('**/{project.json,package.json}');
@@ -258,16 +269,70 @@ describe('@om/nx/plugin createNodes', () => {
     expect(projects['apps/app'].targets['migrate-data'].inputs).toContain('{projectRoot}/migrations/**/*');
   });
 
-  it('refuses a Redis URL in metadata.om, pointing at the variable to use instead', async () => {
-    write('apps/app/project.json', { name: 'app', metadata: { om: { redisUrl: 'redis://:secret@prod:6379' } } });
-    const error = await run(['apps/app/project.json']).then(
-      () => undefined,
-      (e: AggregateCreateNodesError) => e,
-    );
-    expect(error).toBeInstanceOf(AggregateCreateNodesError);
-    expect(error!.errors).toHaveLength(1);
-    const [file, cause] = error!.errors[0]!;
-    expect(file).toBe('apps/app/project.json');
-    expect(cause.message).toMatch(/apps\/app\/project.json: Unrecognized key: "redisUrl".*name it in redisUrlEnv/);
+  describe('a project whose metadata.om is not valid', () => {
+    let warnings: string[];
+    beforeEach(() => {
+      warnings = [];
+      jest.spyOn(logger, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+      write('apps/good/project.json', { name: 'good', metadata: { om: { models: 'src/models.ts' } } });
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is reported against its file, with the key and the nearest valid one; the others keep their targets', async () => {
+      write('apps/typo/project.json', { name: 'typo', metadata: { om: { migrationDir: 'db', keyPrefix: 't:' } } });
+      write('apps/typo/migrations/data-migrations/20250101_000000_a.ts');
+      const projects = projectsOf(await run(['apps/good/project.json', 'apps/typo/project.json']));
+      expect(warnings).toEqual([
+        '@om/nx/plugin: Invalid Redis OM settings (metadata.om) in apps/typo/project.json: Unrecognized key: "migrationDir" (did you mean "migrationsDir"?).',
+      ]);
+      expect(Object.keys(projects['apps/good'].targets)).toContain('migrate-check');
+      // The project keeps the targets its valid settings give; running one fails on the same error.
+      expect(Object.keys(projects['apps/typo'].targets)).toEqual([
+        'migrate-data',
+        'migrate-data-status',
+        'migrate-data-rollback',
+      ]);
+    });
+
+    it('refuses a Redis URL, pointing at the variable to use instead, and a typo in a configuration', async () => {
+      write('apps/app/project.json', {
+        name: 'app',
+        metadata: { om: { redisUrl: 'redis://:secret@prod:6379', configurations: { staging: { keyPrefx: 's:' } } } },
+      });
+      const projects = projectsOf(await run(['apps/app/project.json', 'apps/good/project.json']));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('Invalid Redis OM settings (metadata.om) in apps/app/project.json: ');
+      expect(warnings[0]).toMatch(/Unrecognized key: "redisUrl"; keep the Redis URL in .* name it in redisUrlEnv/);
+      expect(warnings[0]).toContain('configurations.staging: Unrecognized key: "keyPrefx" (did you mean "keyPrefix"?)');
+      expect(warnings[0]).not.toContain('secret');
+      expect(Object.keys(projects).sort()).toEqual(['apps/app', 'apps/good']);
+      expect(projects['apps/app'].targets['migrate-data'].configurations).toEqual({ staging: {} });
+    });
+
+    it('is reported again on every graph build while the file is wrong, cached or not', async () => {
+      write('apps/typo/project.json', { name: 'typo', metadata: { om: { lockTimeout: 'soon' } } });
+      await run(['apps/typo/project.json']);
+      await run(['apps/typo/project.json']);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[1]).toMatch(/apps\/typo\/project.json: lockTimeout: Invalid input: expected number/);
+    });
+  });
+
+  it("reads a project's targets back from its cache while the project's files are unchanged", async () => {
+    write('apps/app/project.json', { name: 'app', metadata: { om: {} } });
+    expect(Object.keys(projectsOf(await run(['apps/app/project.json']))['apps/app'].targets)).toContain('migrate-data');
+    // In the workspace's data folder, as Nx's own plugins keep theirs.
+    const data = join(root, '.nx/workspace-data');
+    const caches = readdirSync(data).filter((f) => /^om-nx-.*\.hash$/.test(f));
+    expect(caches).toHaveLength(1);
+    // What a second build gets is what the first one stored, whatever that says.
+    const path = join(data, caches[0]!);
+    const cache = JSON.parse(readFileSync(path, 'utf8'));
+    const key = Object.keys(cache.entries).find((k) => k.endsWith(':apps/app/project.json'))!;
+    cache.entries[key].project.targets = { 'from-the-cache': {} };
+    writeFileSync(path, JSON.stringify(cache));
+    expect(Object.keys(projectsOf(await run(['apps/app/project.json']))['apps/app'].targets)).toEqual([
+      'from-the-cache',
+    ]);
   });
 });

@@ -1,8 +1,12 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import { SCHEMA_MIGRATIONS_FOLDER } from '@om/migrations';
 import type { MigrateDataExecutorOptions } from '../executors/migrate-data/schema';
 import type { MigrateExecutorOptions } from '../executors/migrate/schema';
-import { DEFAULT_PROJECT_MIGRATIONS_DIR, singleModelsPath, type ProjectSettings } from '../utils/project-settings';
+import {
+  DEFAULT_PROJECT_MIGRATIONS_DIR,
+  SCHEMA_MIGRATIONS_FOLDER,
+  singleModelsPath,
+  type ProjectSettings,
+} from '../utils/project-settings';
 
 /** Options of `@om/nx/plugin` in nx.json: the names of the targets it infers. */
 export interface OmPluginOptions {

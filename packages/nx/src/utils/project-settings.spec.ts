@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import {
+  DATA_MIGRATIONS_FOLDER as ENGINE_DATA_FOLDER,
+  SCHEMA_MIGRATIONS_FOLDER as ENGINE_SCHEMA_FOLDER,
+} from '@om/migrations';
+import {
+  DATA_MIGRATIONS_FOLDER,
   joinProjectPath,
+  nearest,
   parseProjectSettings,
+  readSettingsLeniently,
+  SCHEMA_MIGRATIONS_FOLDER,
   readProjectSettings,
   resolveProjectModule,
   settingsFor,
@@ -32,6 +40,41 @@ describe('project settings (metadata.om)', () => {
   ])('refuses %j, naming the file', (value, message) => {
     expect(() => parseProjectSettings(value, 'apps/app/project.json')).toThrow(message);
     expect(() => parseProjectSettings(value, 'apps/app/project.json')).toThrow(/in apps\/app\/project.json/);
+  });
+
+  it('names the nearest valid key of a misspelt one, at its level', () => {
+    expect(() => parseProjectSettings({ migrationDir: 'db' }, 'x')).toThrow(
+      'Invalid Redis OM settings (metadata.om) in x: Unrecognized key: "migrationDir" (did you mean "migrationsDir"?).',
+    );
+    expect(() => parseProjectSettings({ configuration: {} }, 'x')).toThrow(/did you mean "configurations"\?/);
+    expect(() => parseProjectSettings({ configurations: { prod: { configurations: {} } } }, 'x')).toThrow(
+      /configurations\.prod: Unrecognized key: "configurations"\.$/,
+    );
+    expect(nearest('redisurlenv', ['redisUrlEnv', 'keyPrefix'])).toBe('redisUrlEnv');
+    expect(nearest('banana', ['redisUrlEnv', 'keyPrefix'])).toBeUndefined();
+  });
+
+  it('reads what is valid and says what is not, for the project graph', () => {
+    expect(readSettingsLeniently({ models: 'src/m.ts' }, 'x')).toEqual({ settings: { models: 'src/m.ts' } });
+    const { settings, problem } = readSettingsLeniently(
+      {
+        models: ['src/a.ts', '/abs'],
+        keyPrefx: 'p:',
+        lockTimeout: 3,
+        configurations: { staging: { redisUrlEnv: 'S_URL', redisUrl: 'redis://h' } },
+      },
+      'apps/app/project.json',
+    );
+    expect(settings).toEqual({ lockTimeout: 3, configurations: { staging: { redisUrlEnv: 'S_URL' } } });
+    expect(problem).toMatch(/^Invalid Redis OM settings \(metadata.om\) in apps\/app\/project.json: /);
+    expect(problem).toContain('models.1: must be relative to the project root');
+    expect(problem).toContain('"keyPrefx" (did you mean "keyPrefix"?)');
+    expect(problem).toContain('configurations.staging: Unrecognized key: "redisUrl"; keep the Redis URL');
+  });
+
+  it("names the engine's migrations folders, without loading the engine", () => {
+    expect(DATA_MIGRATIONS_FOLDER).toBe(ENGINE_DATA_FOLDER);
+    expect(SCHEMA_MIGRATIONS_FOLDER).toBe(ENGINE_SCHEMA_FOLDER);
   });
 
   it('lays the selected configuration over the base settings', () => {

@@ -116,10 +116,14 @@ describe('@om/nx:migrate-data against a real redis-server', () => {
     expect(fromExecutor.join('\n')).toMatch(/pending/i);
   });
 
-  it('honours --dry-run, --limit and --target', async () => {
+  it("honours --dry-run, --limit and --upTo (the CLI's --target)", async () => {
     await expect(run({ action: 'run', dryRun: true })).resolves.toEqual({ success: true });
     expect(redis.cli('exists', 'first')).toBe('0');
     await run({ action: 'run', limit: 1 });
+    expect(redis.cli('exists', 'first')).toBe('1');
+    expect(redis.cli('exists', 'second')).toBe('0');
+    await run({ action: 'rollback', steps: 1 });
+    await expect(run({ action: 'run', upTo: '20250101_000000_first' })).resolves.toEqual({ success: true });
     expect(redis.cli('exists', 'first')).toBe('1');
     expect(redis.cli('exists', 'second')).toBe('0');
   });

@@ -1,8 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { runOmCommand } from '../shared/run-command';
-import { DATA_MIGRATIONS } from './actions';
-import { parseOptions } from './options';
-import type { MigrateDataExecutorOptions } from './schema';
+import { MIGRATE_DATA, type MigrateDataExecutorOptions } from './options';
 
 /**
  * `@om/nx:migrate-data`: maps its options to one `om migrate-data <action>` call, in process,
@@ -13,5 +11,5 @@ export default function migrateDataExecutor(
   options: MigrateDataExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  return runOmCommand(DATA_MIGRATIONS, parseOptions, options, context);
+  return runOmCommand(MIGRATE_DATA, options, context);
 }

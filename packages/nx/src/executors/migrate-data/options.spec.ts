@@ -6,7 +6,7 @@ const dir = join('/ws', 'apps/app', 'migrations');
 
 describe('parseOptions', () => {
   it('accepts each action with its own options', () => {
-    expect(parseOptions({ action: 'run', dryRun: true, limit: 2, target: 'x', yes: true })).toMatchObject({ limit: 2 });
+    expect(parseOptions({ action: 'run', dryRun: true, limit: 2, upTo: 'x', yes: true })).toMatchObject({ limit: 2 });
     expect(parseOptions({ action: 'status', detailed: true, json: true, yes: true })).toMatchObject({ json: true });
     expect(parseOptions({ action: 'rollback', steps: 1 })).toMatchObject({ steps: 1 });
     expect(parseOptions({ action: 'rollback', id: '20250101_000000_a' })).toMatchObject({ id: '20250101_000000_a' });
@@ -31,11 +31,30 @@ describe('parseOptions', () => {
   it('ignores options a target default leaves off (false), so status works beside yes: true', () => {
     expect(() => parseOptions({ action: 'status', dryRun: false, yes: true })).not.toThrow();
   });
+
+  it('refuses an option it does not know instead of dropping it, old names included', () => {
+    expect(() => parseOptions({ action: 'run', dryrun: true })).toThrow(/unknown option dryrun/);
+    expect(() => parseOptions({ action: 'run', target: 'x' })).toThrow(/unknown option target/);
+    expect(() => parseOptions({ action: 'run', verbose: true })).toThrow(/unknown option verbose/);
+  });
+
+  it('reads dry-run as dryRun, whichever spelling it is given in', () => {
+    expect(parseOptions({ action: 'run', 'dry-run': true })).toEqual({ action: 'run', dryRun: true });
+    expect(parseOptions({ action: 'run', 'up-to': 'x', 'batch-size': 5 })).toEqual({
+      action: 'run',
+      upTo: 'x',
+      batchSize: 5,
+    });
+    expect(() => parseOptions({ action: 'run', dryRun: true, 'dry-run': false })).toThrow(
+      /dryRun is given twice, with different values/,
+    );
+    expect(parseOptions({ action: 'run', dryRun: true, 'dry-run': true })).toEqual({ action: 'run', dryRun: true });
+  });
 });
 
 describe('toArgv', () => {
   it('maps run and its options to one `om migrate-data run` call, paths from the project root', () => {
-    expect(toArgv(parseOptions({ action: 'run', dryRun: true, limit: 2, target: 't', yes: true }), {}, ctx)).toEqual([
+    expect(toArgv(parseOptions({ action: 'run', dryRun: true, limit: 2, upTo: 't', yes: true }), {}, ctx)).toEqual([
       'migrate-data',
       'run',
       '--dry-run',
@@ -71,9 +90,9 @@ describe('toArgv', () => {
 
   it('drops options of other actions and forwards the common ones', () => {
     const argv = toArgv(
-      parseOptions({ action: 'status', json: true, yes: true, keyPrefix: 'app:', lockTimeout: 1.5, verbose: true }),
+      parseOptions({ action: 'status', json: true, yes: true, keyPrefix: 'app:', lockTimeout: 1.5 }),
       {},
-      ctx,
+      { ...ctx, verbose: true },
     );
     expect(argv).toEqual([
       'migrate-data',
@@ -139,6 +158,12 @@ describe('toArgv', () => {
       '--failure-mode log_and_skip --batch-size 500 --max-errors 0 --timezone Europe/Paris --migrations-dir',
     );
     expect(argv.slice(-2)).toEqual(['--lock-lease', '10']);
+    expect(toArgv(parseOptions({ action: 'run', upTo: '20250101_000000_a' }), {}, ctx).slice(0, 4)).toEqual([
+      'migrate-data',
+      'run',
+      '--target',
+      '20250101_000000_a',
+    ]);
     expect(toArgv(parseOptions({ action: 'verify', checkData: true, limit: 5 }), {}, ctx).slice(0, 5)).toEqual([
       'migrate-data',
       'verify',

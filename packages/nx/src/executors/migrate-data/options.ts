@@ -1,32 +1,145 @@
-import { FAILURE_MODES, z, type FailureMode } from '@om/migrations';
+import { FAILURE_MODES, type FailureMode } from '@om/migrations';
+import { z } from 'zod';
 import type { EnvironmentSettings } from '../../utils/project-settings';
 import { toArgv as commandArgv, type RunContext } from '../shared/argv';
-import { checkActionOptions, commonOptionFields, parseWith } from '../shared/command-table';
-import { ACTION_NAMES, DATA_MIGRATIONS } from './actions';
-import type { MigrateDataExecutorOptions } from './schema';
+import { projectOptions, YES_DESCRIPTION } from '../shared/common-options';
+import {
+  defineExecutorTable,
+  parseOptions as parseWith,
+  type ActionOf,
+  type ExecutorOptions,
+} from '../shared/option-table';
 
 export { describeArgv, type RunContext } from '../shared/argv';
 
 const positiveInt = z.number().int().min(1);
 
-/** The executor's options, checked again at run time (schema.json is what Nx Console shows). */
-export const optionsSchema = z
-  .object({
-    action: z.enum(ACTION_NAMES),
-    ...commonOptionFields,
-    target: z.string().trim().min(1).optional(),
-    limit: positiveInt.optional(),
-    steps: positiveInt.optional(),
-    detailed: z.boolean().optional(),
-    checkData: z.boolean().optional(),
-    failureMode: z.enum(FAILURE_MODES as unknown as [FailureMode, ...FailureMode[]]).optional(),
-    batchSize: z.number().int().min(1).max(100_000).optional(),
-    maxErrors: z.number().int().nonnegative().optional(),
-    timezone: z.string().min(1).optional(),
-    module: z.string().min(1).optional(),
-  })
-  .superRefine(checkActionOptions(DATA_MIGRATIONS))
-  .superRefine((options, ctx) => {
+/** The options of commands that run batched data migrations. */
+const BATCH = ['run', 'rollback', 'stats', 'verify'] as const;
+
+/**
+ * `@om/nx:migrate-data`: one line per `om migrate-data` action, one entry per option. Adding an
+ * action or an option the CLI gained is one entry here; a spec checks the table against the
+ * CLI itself, and schema.json is generated from it.
+ *
+ * Option names never take one of Nx's own (`nx run --target` is Nx's, so the CLI's `--target`
+ * is `upTo`; `--verbose` is Nx's, and the CLI's follows it).
+ */
+export const MIGRATE_DATA = defineExecutorTable({
+  command: 'migrate-data',
+  executor: '@om/nx:migrate-data',
+  title: 'Redis OM data migrations',
+  description:
+    "Runs one `om migrate-data` action for the project. Settings not given here come from the project's `metadata.om` (per --configuration), then defaults. Nx's --verbose also prints the `om` command line.",
+  actionDescription:
+    'What to do: an `om migrate-data` command (status, run, rollback, reset, stamp, stats, verify, progress, clear-progress).',
+  actions: {
+    status: {},
+    run: {},
+    rollback: {},
+    reset: {},
+    stamp: {},
+    stats: {},
+    verify: {},
+    progress: {},
+    'clear-progress': {},
+  },
+  options: {
+    id: {
+      description:
+        'the migration id (rollback, stamp); for clear-progress, only checkpoints whose name starts with this.',
+      schema: z.string().trim().min(1),
+      actions: ['rollback', 'stamp', 'clear-progress'],
+      requiredBy: ['stamp'],
+      cli: 'argument',
+      jsonSchema: { $default: { $source: 'argv', index: 0 } },
+    },
+    dryRun: {
+      description: 'list what would happen, in order, and write nothing.',
+      schema: z.boolean(),
+      actions: ['run', 'rollback', 'reset'],
+      cli: '--dry-run',
+    },
+    checkData: {
+      description: 'scan the date fields of the models (models) and list values redis-om cannot read as dates.',
+      schema: z.boolean(),
+      actions: ['verify'],
+      cli: '--check-data',
+    },
+    limit: {
+      description: 'at most this many: migrations to run (run), offending values to list (verify).',
+      schema: positiveInt,
+      actions: ['run', 'verify'],
+      cli: '--limit',
+    },
+    upTo: {
+      description:
+        "run pending migrations up to and including this id (the CLI's --target: Nx keeps --target for itself).",
+      schema: z.string().trim().min(1),
+      actions: ['run'],
+      cli: '--target',
+    },
+    steps: {
+      description: 'roll back the last N batches.',
+      schema: positiveInt,
+      actions: ['rollback'],
+      cli: '--steps',
+    },
+    yes: {
+      description: YES_DESCRIPTION,
+      schema: z.boolean(),
+      actions: ['run', 'rollback', 'reset'],
+      elsewhere: 'ignore',
+      cli: '--yes',
+      default: true,
+    },
+    detailed: {
+      description: 'show descriptions, sources, batches, and why pending migrations cannot run yet.',
+      schema: z.boolean(),
+      actions: ['status'],
+      cli: '--detailed',
+    },
+    json: {
+      description: 'print JSON.',
+      schema: z.boolean(),
+      actions: ['status', 'stats', 'progress'],
+      cli: '--json',
+    },
+    failureMode: {
+      description: 'what to do with a value that cannot be converted (default fail).',
+      schema: z.enum(FAILURE_MODES as unknown as [FailureMode, ...FailureMode[]]),
+      actions: BATCH,
+      cli: '--failure-mode',
+    },
+    batchSize: {
+      description: 'keys per SCAN COUNT and per pipeline (default 1000).',
+      schema: z.number().int().min(1).max(100_000),
+      actions: BATCH,
+      cli: '--batch-size',
+    },
+    maxErrors: {
+      description: 'failures tolerated before stopping (default unlimited).',
+      schema: z.number().int().nonnegative(),
+      actions: BATCH,
+      cli: '--max-errors',
+    },
+    timezone: {
+      description: 'read naive ISO date-times in this IANA time zone (default UTC).',
+      schema: z.string().min(1),
+      actions: BATCH,
+      cli: '--timezone',
+    },
+    ...projectOptions({
+      migrationsDir:
+        'Migrations root, relative to the project root. Default: the project\'s metadata.om.migrationsDir, then "migrations".',
+      models:
+        "Module exporting the project's redis-om Schemas, relative to the project root (enables the built-in 001_datetime_fields_to_timestamps). Default: the project's metadata.om.models when it is a single path.",
+      redisUrl: 'Redis to migrate. Prefer redisUrlEnv: never commit a URL that holds a password.',
+      redisUrlEnv:
+        "Name of the environment variable that holds the Redis URL. Default: the project's metadata.om.redisUrlEnv, then REDIS_OM_URL.",
+    }),
+  },
+  refine: (options, ctx) => {
     if (options.action === 'rollback' && (options.id === undefined) === (options.steps === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -34,11 +147,17 @@ export const optionsSchema = z
         message: 'rollback needs either a migration id or steps (e.g. --steps=1), not both or neither',
       });
     }
-  });
+  },
+});
+
+export type ActionName = ActionOf<typeof MIGRATE_DATA>;
+
+/** Options of the `@om/nx:migrate-data` executor (schema.json describes each). */
+export type MigrateDataExecutorOptions = ExecutorOptions<typeof MIGRATE_DATA>;
 
 /** Validates the options; throws an Error naming every bad option. */
 export function parseOptions(options: unknown): MigrateDataExecutorOptions {
-  return parseWith(DATA_MIGRATIONS, optionsSchema, options);
+  return parseWith(MIGRATE_DATA, options);
 }
 
 /** The `om migrate-data <action> [id] [flags]` argv for these options (see shared/argv). Pure. */
@@ -47,5 +166,5 @@ export function toArgv(
   settings: EnvironmentSettings,
   context: RunContext,
 ): string[] {
-  return commandArgv(DATA_MIGRATIONS, options, settings, context);
+  return commandArgv(MIGRATE_DATA, options, settings, context);
 }

@@ -96,6 +96,21 @@ describe('@om/nx:migrate', () => {
     expect(output.join('\n')).toMatch(/changed\s+person:index/);
   });
 
+  it("names the generator, not `om migrate create`, in check's hint and status's note", async () => {
+    await expect(run({ action: 'check' })).resolves.toEqual({ success: false });
+    expect(output.join('\n')).toContain(
+      'Run `nx g @om/nx:schema-migration <name> --project=app` and commit the new file.',
+    );
+    expect(output.join('\n')).not.toContain('om migrate create');
+    output.length = 0;
+    await expect(run({ action: 'status' })).resolves.toEqual({ success: true });
+    expect(output.join('\n')).toContain(
+      'Changed in the models since the latest schema migration (run `nx g @om/nx:schema-migration <name> --project=app`)',
+    );
+    // The CLI run outside the executor speaks for itself again.
+    expect(process.env.OM_SCHEMA_CREATE_COMMAND).toBeUndefined();
+  });
+
   it('prints exactly what the CLI prints for the same call', async () => {
     await createSnapshot('initial');
     output.length = 0;

@@ -1,8 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { runOmCommand } from '../shared/run-command';
-import { SCHEMA_MIGRATIONS } from './actions';
-import { parseOptions } from './options';
-import type { MigrateExecutorOptions } from './schema';
+import { MIGRATE, type MigrateExecutorOptions } from './options';
 
 /**
  * `@om/nx:migrate`: maps its options to one `om migrate <action>` call (schema migrations:
@@ -14,5 +12,5 @@ export default function migrateExecutor(
   options: MigrateExecutorOptions,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  return runOmCommand(SCHEMA_MIGRATIONS, parseOptions, options, context);
+  return runOmCommand(MIGRATE, options, context);
 }

@@ -1,81 +1,52 @@
 import { isAbsolute, join, relative } from 'node:path';
-import {
-  DEFAULT_PROJECT_MIGRATIONS_DIR,
-  resolveProjectModule,
-  singleModelsPath,
-  type EnvironmentSettings,
-} from '../../utils/project-settings';
-import { flagFor, type ActionSpec, type CommandTable } from './command-table';
+import { resolveProjectModule, type EnvironmentSettings } from '../../utils/project-settings';
+import { appliesTo, type ExecutorOption, type ExecutorTable } from './option-table';
 
 /** Everything the executor needs to know about where it runs. */
 export interface RunContext {
   workspaceRoot: string;
   projectRoot: string;
   env: NodeJS.ProcessEnv;
-}
-
-/** Executor options as the argv builder sees them: the action, its id, and named options. */
-export interface CommandOptions {
-  action: string;
-  id?: string;
-  migrationsDir?: string;
-  module?: string;
-  models?: string;
-  redisUrl?: string;
-  redisUrlEnv?: string;
-  keyPrefix?: string;
-  lockTimeout?: number;
-  lockLease?: number;
+  /** Nx's own `--verbose` (or NX_VERBOSE_LOGGING): the CLI's `--verbose` follows it. */
   verbose?: boolean;
 }
 
-/** Common options the builder fills from the project's settings; the others pass through as given. */
-const PROJECT_SCOPED = new Set([
-  'migrationsDir',
-  'module',
-  'models',
-  'redisUrl',
-  'keyPrefix',
-  'lockTimeout',
-  'lockLease',
-  'verbose',
-]);
-
 /**
- * Builds the `om` argv for one action: `<command> <action> [id] [flags]`. Settings come from the
- * options, then the project's settings (already resolved for the configuration), then defaults.
- * Paths are made absolute from the project root. An offline action gets no Redis URL. Pure.
+ * Builds the `om` argv for one action: `<command> <action> [argument] [flags]`, the action's
+ * own flags first, then those of every action, in the table's order. A value comes from the
+ * options, then the option's fallback (the project's settings, then a default). Paths are made
+ * absolute from the project root. An offline action gets no Redis URL. Pure.
  */
-export function toArgv(
-  table: CommandTable,
-  options: CommandOptions,
+export function toArgv<A extends string>(
+  table: ExecutorTable<A>,
+  options: { action: A } & Readonly<Record<string, unknown>>,
   settings: EnvironmentSettings,
   context: RunContext,
 ): string[] {
-  const spec: ActionSpec = table.actions[options.action]!;
-  const value = (option: string) => (options as unknown as Record<string, unknown>)[option];
-  const argv = [table.command, options.action];
-  if (spec.positional && options.id) argv.push(options.id);
-  for (const option of spec.options) pushFlag(argv, option, value(option));
-
-  const projectPath = (path: string) =>
-    isAbsolute(path) ? path : join(context.workspaceRoot, context.projectRoot, path);
-  const migrationsDir = options.migrationsDir ?? settings.migrationsDir ?? DEFAULT_PROJECT_MIGRATIONS_DIR;
-  argv.push('--migrations-dir', projectPath(migrationsDir));
+  const { action } = options;
+  const offline = table.actions[action].offline === true;
   const projectDir = join(context.workspaceRoot, context.projectRoot);
-  const module = table.common.includes('module') ? (options.module ?? settings.module) : undefined;
-  if (module) argv.push('--module', resolveProjectModule(module, projectDir));
-  const models = options.models ?? singleModelsPath(settings.models);
-  if (models) argv.push('--models', resolveProjectModule(models, projectDir));
-  if (!spec.offline) {
-    const redisUrl = options.redisUrl ?? redisUrlFromEnv(options.redisUrlEnv ?? settings.redisUrlEnv, context.env);
-    if (redisUrl) argv.push('--redis-url', redisUrl);
+  const entries = Object.entries<ExecutorOption<A>>(table.options).filter(
+    ([, option]) => appliesTo(option, action) && !(offline && option.redis),
+  );
+  const argv = [table.command, action];
+  for (const [name, option] of entries) {
+    if (option.cli === 'argument' && options[name] !== undefined) argv.push(String(options[name]));
   }
-  pushFlag(argv, 'keyPrefix', options.keyPrefix ?? settings.keyPrefix);
-  pushFlag(argv, 'lockTimeout', options.lockTimeout ?? settings.lockTimeout);
-  pushFlag(argv, 'lockLease', options.lockLease ?? settings.lockLease);
-  for (const option of table.common) if (!PROJECT_SCOPED.has(option)) pushFlag(argv, option, value(option));
-  pushFlag(argv, 'verbose', options.verbose);
+  const ordered = [
+    ...entries.filter(([, option]) => option.actions !== 'every'),
+    ...entries.filter(([, option]) => option.actions === 'every'),
+  ];
+  for (const [name, option] of ordered) {
+    if (option.cli === 'argument' || option.cli === 'none') continue;
+    const value = options[name] ?? option.fallback?.({ settings, env: context.env, options });
+    pushFlag(
+      argv,
+      option.cli,
+      typeof value === 'string' && option.path ? resolvePath(value, option.path, projectDir) : value,
+    );
+  }
+  if (context.verbose) argv.push('--verbose');
   return argv;
 }
 
@@ -89,8 +60,11 @@ export function describeArgv(argv: readonly string[], workspaceRoot: string): st
   return `om ${shown.join(' ')}`;
 }
 
-function redisUrlFromEnv(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  // Without a name, the CLI reads REDIS_OM_URL itself, then falls back to its default.
+/**
+ * The Redis URL held by the environment variable `name`. Without a name, the CLI reads
+ * REDIS_OM_URL itself, then falls back to its default.
+ */
+export function redisUrlFromEnv(name: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (!name) return undefined;
   const value = env[name];
   if (value === undefined || value.trim() === '') {
@@ -101,8 +75,13 @@ function redisUrlFromEnv(name: string | undefined, env: NodeJS.ProcessEnv): stri
   return value;
 }
 
-function pushFlag(argv: string[], option: string, value: unknown): void {
+function resolvePath(value: string, kind: 'folder' | 'module', projectDir: string): string {
+  if (kind === 'module') return resolveProjectModule(value, projectDir);
+  return isAbsolute(value) ? value : join(projectDir, value);
+}
+
+function pushFlag(argv: string[], flag: string, value: unknown): void {
   if (value === undefined || value === false) return;
-  if (value === true) argv.push(flagFor(option));
-  else argv.push(flagFor(option), String(value));
+  if (value === true) argv.push(flag);
+  else argv.push(flag, String(value));
 }

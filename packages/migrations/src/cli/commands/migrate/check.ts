@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { OmError } from '../../../errors';
-import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { schemaCreateCommand, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** Thrown by `om migrate check` when the models are ahead of the snapshots. */
 export class SchemaCheckFailedError extends OmError {}
@@ -17,7 +17,7 @@ export function checkCommand(): Command {
         }
         for (const change of changes) console.log(`  ${change.kind.padEnd(7)} ${change.indexName}`);
         throw new SchemaCheckFailedError(`${changes.length} index${changes.length === 1 ? '' : 'es'} changed without a schema migration.`, {
-          hint: 'Run `om migrate create <name>` and commit the new file.',
+          hint: `Run \`${schemaCreateCommand()}\` and commit the new file.`,
         });
       }),
   );

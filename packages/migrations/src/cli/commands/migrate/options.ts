@@ -62,6 +62,14 @@ function parseStrategy(value: string): SchemaStrategy {
   return value;
 }
 
+/**
+ * How the user snapshots a model change: `om migrate create <name>`, or the command a tool that
+ * runs this CLI for the user names in OM_SCHEMA_CREATE_COMMAND (the Nx executor: its generator).
+ */
+export function schemaCreateCommand(): string {
+  return process.env.OM_SCHEMA_CREATE_COMMAND?.trim() || 'om migrate create <name>';
+}
+
 /** Runs `fn` with a migrator built from the options and always closes it. */
 export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migrator: SchemaMigrator) => Promise<T>): Promise<T> {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));

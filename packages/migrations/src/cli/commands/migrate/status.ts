@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { formatSchemaStatus } from '../../format-schema-status';
-import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { schemaCreateCommand, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** `om migrate status`: which schema migrations are applied and which are pending. */
 export function statusCommand(): Command {
@@ -8,7 +8,7 @@ export function statusCommand(): Command {
     (options: SchemaCliOptions & { json?: boolean }) =>
       withSchemaMigrator(options, async (migrator) => {
         const status = await migrator.status();
-        console.log(options.json ? JSON.stringify(status, null, 2) : formatSchemaStatus(status));
+        console.log(options.json ? JSON.stringify(status, null, 2) : formatSchemaStatus(status, { createCommand: schemaCreateCommand() }));
       }),
   );
 }
