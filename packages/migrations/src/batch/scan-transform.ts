@@ -6,6 +6,7 @@ import { BatchStoppedError } from './errors';
 import { ConnectionLostError, InterruptedError, OmError, describeCause } from '../errors';
 import { scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
+import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
@@ -86,8 +87,12 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
-    /** Walks one node from its cursor to the end: 'done', or 'restarted' when its server process changed under it. */
-    const walk = async (n: number): Promise<'done' | 'restarted'> => {
+    /**
+     * Walks one node from its cursor to the end: 'done'; 'restarted' when its server process
+     * changed under it (walked again from 0); 'retry' when the connection dropped and came back
+     * to the same process (walked again from the last batch written).
+     */
+    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry'> => {
       const node = nodes[n]!;
       const entry = scan.nodes[n]!;
       // One batch ahead: while this batch is transformed and written, the next one is scanned
@@ -143,6 +148,16 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         // The last writes, too, must have gone to the process the scan ran on.
         const check = await watches[n]!.unchanged(entry.runId);
         return check.same ? 'done' : await restarted(check.runId);
+      } catch (error) {
+        // The connection dropped while the client reconnects (a pipeline cut in the middle is
+        // failed, not resent): once it answers again, go on from the last batch written, or
+        // from 0 on another process. After the client gives up, the scan stops (below).
+        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (!isPassingConnectionError(cause, node.client)) throw error;
+        await inFlight?.catch(() => undefined);
+        ServerIdentity.of(node.client).suspect();
+        const check = await watches[n]!.unchanged(entry.runId);
+        return check.same ? 'retry' : await restarted(check.runId);
       } finally {
         // Never leave a write running behind a thrown error.
         await inFlight?.catch(() => undefined);
@@ -180,7 +195,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     // are scanned, and is then walked again.
     for (;;) {
       for (let n = 0; n < nodes.length; n += 1) {
-        while (!scan.nodes[n]!.done && (await walk(n)) === 'restarted');
+        while (!scan.nodes[n]!.done && (await walk(n)) !== 'done');
       }
       let again = false;
       for (let n = 0; n < nodes.length; n += 1) {
@@ -295,16 +310,6 @@ function connectionLost(error: unknown, spec: ScanTransformSpec, nodes: readonly
       (dryRun ? 'A dry run: nothing was written. ' : 'Nothing is recorded as applied; the checkpoint is kept at the last batch written. ') +
       'Run the same command again once the server answers: it resumes, and scans again from the start any server that restarted meanwhile (values converted already are left alone).',
   });
-}
-
-/** What ioredis throws when the server cannot be reached (after its retries, or mid-command). */
-function isConnectionError(error: unknown): boolean {
-  const { name, message, code } = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown };
-  return (
-    name === 'MaxRetriesPerRequestError' ||
-    (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTCONN)$/.test(code)) ||
-    (typeof message === 'string' && /Connection is closed|aborted due to connection close|Stream isn't writeable/i.test(message))
-  );
 }
 
 /** True when the saved checkpoint belongs to this scan on these nodes; warns when not. */

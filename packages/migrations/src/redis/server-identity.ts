@@ -39,6 +39,14 @@ export class ServerIdentity {
   }
 
   /**
+   * Counts a close now: a command failed on a lost connection, and the 'close' event that
+   * follows may not have been seen yet. The next {@link runId} asks the server again.
+   */
+  suspect(): void {
+    this.closes += 1;
+  }
+
+  /**
    * How many times the connection has closed so far. Unchanged since a run_id was read means
    * every reply in between came from that same process.
    */
