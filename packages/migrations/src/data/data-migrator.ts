@@ -177,8 +177,9 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
         for (const m of planned) {
           if (signal?.aborted) throw stoppedBefore(signal, m.id, applied.length, planned.length - applied.length - skipped.length, 'applied');
           const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
-          const scans: ScanTransformResult[] = [];
-          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.push(r) });
+          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
+          const scans = new Map<string, ScanTransformResult>();
+          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
           // In a dry run, a migration whose dependency only pretended to run would see data
           // without that dependency's changes: its canRun() and up() would report nonsense.
           const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
@@ -199,7 +200,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
           const durationMs = Math.round(performance.now() - started);
           if (!dryRun) {
-            await assertScansStand(m.id, run.redis, scans, 'applied');
+            await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
             await run.record({ id: m.id, checksum: m.checksum, durationMs });
           }
           applied.push({ id: m.id, durationMs });
@@ -227,12 +228,13 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           if (signal?.aborted) throw stoppedBefore(signal, m.id, rolledBack.length, plan.length - rolledBack.length, 'rolled back');
           this.emit('reverting', { id: m.id, dryRun });
           const started = performance.now();
-          const scans: ScanTransformResult[] = [];
-          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.push(r) });
+          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
+          const scans = new Map<string, ScanTransformResult>();
+          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
           if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', ctx);
           const durationMs = Math.round(performance.now() - started);
           if (!dryRun) {
-            await assertScansStand(m.id, run.redis, scans, 'rolled back');
+            await assertScansStand(m.id, run.redis, [...scans.values()], 'rolled back');
             await run.remove(m.id);
           }
           rolledBack.push({ id: m.id, durationMs });
