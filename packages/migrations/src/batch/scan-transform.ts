@@ -300,7 +300,8 @@ function interrupted(reason: unknown, spec: ScanTransformSpec, scan: Checkpoint,
 function connectionLost(error: unknown, spec: ScanTransformSpec, nodes: readonly ScanNode[], scan: Checkpoint | undefined, dryRun: boolean): ConnectionLostError | undefined {
   if (error instanceof BatchStoppedError || error instanceof InterruptedError || error instanceof ConnectionLostError) return undefined;
   const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
-  const down = nodes.find((n) => n.client.status !== 'ready');
+  // A master not used yet may still wait to connect: only a closed connection names the node.
+  const down = nodes.find((n) => n.client.status === 'end' || n.client.status === 'close' || n.client.status === 'reconnecting');
   if (!down && !isConnectionError(cause)) return undefined;
   const where = down ? ` at ${down.id}` : '';
   const done = scan ? ` after ${scan.counters.keys} keys` : '';
