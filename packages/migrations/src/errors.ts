@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /**
  * Every error the engine raises on purpose is an {@link OmError}: a message that names the
  * problem with its facts (which migration, which file, which key) and a hint that names the fix.
@@ -40,6 +42,45 @@ export class MigrationGraphError extends OmError {}
 /** A rollback, stamp or target names a migration that cannot take part in it. */
 export class MigrationStateError extends OmError {}
 
+/**
+ * A run stopped where the same command picks it up again: a scan with its checkpoint saved, or
+ * between migrations. Its hint says how to resume, and stays the hint when a migration's
+ * failure wraps it (the generic "fix up()" advice would be wrong).
+ */
+export class ResumableError extends OmError {}
+
+/**
+ * A scan lost its connection to Redis for longer than the client retries (the server is down,
+ * or unreachable), after saving its checkpoint at the last batch written.
+ */
+export class ConnectionLostError extends ResumableError {}
+
+/**
+ * A run stopped on request (Ctrl-C or SIGTERM in the CLI, an aborted `signal` through the API)
+ * at a safe point: at a batch boundary with the checkpoint saved, between migrations, or while
+ * waiting for the lock. Nothing half done is recorded as applied.
+ */
+export class InterruptedError extends ResumableError {
+  /** The signal that asked for the stop, when the abort reason named one (`'SIGINT'`). */
+  readonly signal?: NodeJS.Signals;
+  /** Where it stopped, e.g. "001_datetime_fields_to_timestamps:up:Event after 12000 keys". */
+  readonly where: string;
+  /** True once the run has given the migration lock back (set by the lock's holder). */
+  lockReleased = false;
+
+  constructor(reason: unknown, where: string, options: { hint?: string } = {}) {
+    const signal = typeof reason === 'string' && reason in constants.signals ? (reason as NodeJS.Signals) : undefined;
+    super(`Stopped ${signal ? `by ${signal}` : 'on request'}: ${where}.`, { hint: options.hint ?? 'To resume, run the same command again.' });
+    this.signal = signal;
+    this.where = where;
+  }
+
+  /** What a process stopped by this signal exits with, as shells report it: 128 + its number (SIGINT 130, SIGTERM 143). */
+  get exitCode(): number {
+    return this.signal ? 128 + constants.signals[this.signal] : 1;
+  }
+}
+
 /** A migration's `up`, `down` or `canRun` threw. */
 export class MigrationFailedError extends OmError {
   constructor(
@@ -50,7 +91,9 @@ export class MigrationFailedError extends OmError {
     super(`Data migration ${migrationId} failed in ${phase}(): ${describeCause(cause)}`, {
       cause,
       hint:
-        phase === 'up'
+        cause instanceof ResumableError && cause.hint
+          ? cause.hint
+          : phase === 'up'
           ? 'It was not recorded as applied, but it may have changed data before it failed: Redis does not undo the writes it made. ' +
             'Check those keys (or restore them), make up() safe to run twice, fix the error and run again; migrations before it in this batch stay applied.'
           : phase === 'down'

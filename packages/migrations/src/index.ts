@@ -72,6 +72,9 @@ export {
   ConfirmationRequiredError,
   AbortedError,
   DryRunWriteError,
+  ResumableError,
+  ConnectionLostError,
+  InterruptedError,
 } from './errors';
 export { IndexDefinitionError, SnapshotError, SearchModuleMissingError, SearchDatabaseError, SchemaPlanError } from './schema/errors';
 export { BatchStoppedError } from './batch/errors';

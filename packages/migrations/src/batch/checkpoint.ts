@@ -22,8 +22,13 @@ const checkpointSchema = z.object({
   type: z.enum(['hash', 'json']),
   startedAt: z.string(),
   updatedAt: z.string(),
-  /** One SCAN cursor per master (one entry on a single server), as decimal text. */
-  nodes: z.array(z.object({ node: z.string(), cursor: z.string(), done: z.boolean() })),
+  /**
+   * One SCAN cursor per master (one entry on a single server), as decimal text, with the
+   * run_id of the server process that handed it out: a cursor means nothing to another process
+   * (a restart, a reload, a failover). Absent in checkpoints saved before it was kept, or when
+   * the server does not tell it; such a cursor is never trusted.
+   */
+  nodes: z.array(z.object({ node: z.string(), cursor: z.string(), done: z.boolean(), runId: z.string().optional() })),
   counters: countersSchema,
   lastError: z
     .object({ key: z.string(), field: z.string(), value: z.string(), reason: z.string(), at: z.string() })

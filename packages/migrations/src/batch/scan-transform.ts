@@ -3,7 +3,10 @@ import { CheckpointStore, type Checkpoint } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
+import { ConnectionLostError, InterruptedError, OmError, describeCause } from '../errors';
 import { scanNodes, type ScanNode } from '../redis/nodes';
+import { ServerIdentity, shortRunId } from '../redis/server-identity';
+import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
@@ -43,114 +46,271 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   const dryRun = spec.dryRun ?? false;
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
   const store = new CheckpointStore(redis, env.keyPrefix);
-  const nodes = await scanNodes(redis);
-  const saved = dryRun || spec.resume === false ? undefined : await store.get(spec.name);
-  const usable = saved && compatible(saved, spec, nodes, env);
-  if (usable && saved.done) {
-    return { name: spec.name, counters: saved.counters, resumed: true, alreadyDone: true, durationMs: 0, dryRun };
-  }
-  const now = new Date().toISOString();
-  const state: Checkpoint = usable
-    ? structuredClone(saved)
-    : {
-        version: 1,
-        name: spec.name,
-        match: spec.match,
-        type: spec.type,
-        startedAt: now,
-        updatedAt: now,
-        nodes: nodes.map((n) => ({ node: n.id, cursor: '0', done: false })),
-        counters: emptyCounters(),
-        done: false,
-      };
-  if (usable) env.logger.info(`${spec.name}: resuming from the checkpoint of ${saved.updatedAt} (${saved.counters.keys} keys done).`);
-  const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
-  const keysAtStart = state.counters.keys;
-  const decisions = new ValueDecisions(spec, env.logger, state.counters.failed);
-  const writer = new CompareAndSetWriter(spec.type, spec.name);
-  const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
-  type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
+  let nodes: ScanNode[] = [];
+  let state: Checkpoint | undefined;
+  try {
+    nodes = await scanNodes(redis);
+    const watches = await Promise.all(nodes.map((n) => watchNode(n)));
+    const saved = dryRun || spec.resume === false ? undefined : await store.get(spec.name);
+    const usable = saved && compatible(saved, spec, nodes, env);
+    const now = new Date().toISOString();
+    const scan: Checkpoint = usable
+      ? structuredClone(saved)
+      : {
+          version: 1,
+          name: spec.name,
+          match: spec.match,
+          type: spec.type,
+          startedAt: now,
+          updatedAt: now,
+          nodes: nodes.map((n, i) => ({ node: n.id, cursor: '0', done: false, runId: watches[i]!.runId })),
+          counters: emptyCounters(),
+          done: false,
+        };
+    state = scan;
+    // A saved cursor is trusted only on the server process that handed it out.
+    const moved = usable ? scan.nodes.filter((entry, i) => !sameProcess(entry.runId, watches[i]!.runId)) : [];
+    for (const entry of moved) {
+      const i = scan.nodes.indexOf(entry);
+      if (entry.done || entry.cursor !== '0') rescanNotice(spec, env, entry, watches[i]!.runId, 'since the checkpoint was saved');
+      restart(scan, entry, watches[i]!.runId);
+    }
+    if (usable && scan.done) {
+      return { name: spec.name, counters: scan.counters, resumed: true, alreadyDone: true, durationMs: 0, dryRun, servers: serversOf(scan) };
+    }
+    if (env.signal?.aborted) throw new InterruptedError(env.signal.reason, `${spec.name} before it started`);
+    if (usable) env.logger.info(`${spec.name}: resuming from the checkpoint of ${saved.updatedAt} (${saved.counters.keys} keys done).`);
+    const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
+    const keysAtStart = scan.counters.keys;
+    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
+    const writer = new CompareAndSetWriter(spec.type, spec.name);
+    const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
+    type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
-  for (let n = 0; n < nodes.length; n += 1) {
-    const node = nodes[n]!;
-    const entry = state.nodes[n]!;
-    if (entry.done) continue;
-    // One batch ahead: while this batch is transformed and written, the next one is scanned
-    // and read, so Redis and this process work at the same time. Two batches in memory at
-    // most. The checkpoint still moves only after a batch is written, in order. (A key SCAN
-    // returns in two consecutive batches may be read before the first write lands: its second
-    // write then meets a changed value and is counted as a conflict; the value is right.)
-    const fetch = (cursor: string): Promise<Page> =>
-      node.client.scan(cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType).then(([next, keys]) => {
-        const values = keys.length === 0 ? Promise.resolve([]) : read(node, keys);
-        values.catch(() => undefined);
-        return { next, keys, values };
-      });
-    let current: Promise<Page> | undefined = fetch(entry.cursor);
-    let inFlight: Promise<void> | undefined;
-    try {
-      while (current) {
-        const page: Page = await current;
-        current = page.next === '0' ? undefined : fetch(page.next);
-        current?.catch(() => undefined);
-        const delta = emptyCounters();
-        delta.keys = page.keys.length;
-        let writes: KeyWrites[];
-        try {
-          writes = decisions.decideBatch(page.keys, await page.values, delta);
-        } catch (error) {
-          await inFlight;
-          if (error instanceof BatchStoppedError && !dryRun) {
-            await store.save({ ...state, updatedAt: new Date().toISOString(), lastError: error.failure });
+    /**
+     * Walks one node from its cursor to the end: 'done'; 'restarted' when its server process
+     * changed under it (walked again from 0); 'retry' when the connection dropped and came back
+     * to the same process (walked again from the last batch written).
+     */
+    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry'> => {
+      const node = nodes[n]!;
+      const entry = scan.nodes[n]!;
+      // One batch ahead: while this batch is transformed and written, the next one is scanned
+      // and read, so Redis and this process work at the same time. Two batches in memory at
+      // most. The checkpoint still moves only after a batch is written, in order. (A key SCAN
+      // returns in two consecutive batches may be read before the first write lands: its second
+      // write then meets a changed value and is counted as a conflict; the value is right.)
+      const fetch = (cursor: string): Promise<Page> =>
+        node.client.scan(cursor, 'MATCH', spec.match, 'COUNT', batchSize, 'TYPE', scanType).then(([next, keys]) => {
+          const values = keys.length === 0 ? Promise.resolve([]) : read(node, keys);
+          values.catch(() => undefined);
+          return { next, keys, values };
+        });
+      let current: Promise<Page> | undefined = fetch(entry.cursor);
+      let inFlight: Promise<void> | undefined;
+      const restarted = async (runId: string | undefined): Promise<'restarted'> => {
+        // The batch being written may land on either process; compare-and-set keeps it right.
+        await inFlight?.catch(() => undefined);
+        rescanNotice(spec, env, entry, runId, 'during the scan');
+        restart(scan, entry, runId);
+        if (!dryRun) await store.save({ ...scan, updatedAt: new Date().toISOString() });
+        return 'restarted';
+      };
+      try {
+        while (current) {
+          const page: Page = await current;
+          const values = await page.values;
+          // The cursor is only worth following if the process that answered is the one the
+          // scan of this node started on (a reconnect may have reached a restarted server).
+          const check = await watches[n]!.unchanged(entry.runId);
+          if (!check.same) return await restarted(check.runId);
+          current = page.next === '0' ? undefined : fetch(page.next);
+          current?.catch(() => undefined);
+          const delta = emptyCounters();
+          delta.keys = page.keys.length;
+          let writes: KeyWrites[];
+          try {
+            writes = decisions.decideBatch(page.keys, values, delta);
+          } catch (error) {
+            await inFlight;
+            if (error instanceof BatchStoppedError && !dryRun) {
+              await store.save({ ...scan, updatedAt: new Date().toISOString(), lastError: error.failure });
+            }
+            throw error;
           }
-          throw error;
+          await inFlight;
+          // A batch boundary: everything read so far is written and checkpointed.
+          if (env.signal?.aborted) throw interrupted(env.signal.reason, spec, scan, dryRun);
+          inFlight = commit(node, entry, page.next, writes, delta);
+          inFlight.catch(() => undefined);
         }
         await inFlight;
-        inFlight = commit(node, entry, page.next, writes, delta);
-        inFlight.catch(() => undefined);
+        // The last writes, too, must have gone to the process the scan ran on.
+        const check = await watches[n]!.unchanged(entry.runId);
+        return check.same ? 'done' : await restarted(check.runId);
+      } catch (error) {
+        // The connection dropped while the client reconnects (a pipeline cut in the middle is
+        // failed, not resent): once it answers again, go on from the last batch written, or
+        // from 0 on another process. After the client gives up, the scan stops (below).
+        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (!isPassingConnectionError(cause, node.client)) throw error;
+        await inFlight?.catch(() => undefined);
+        ServerIdentity.of(node.client).suspect();
+        const check = await watches[n]!.unchanged(entry.runId);
+        return check.same ? 'retry' : await restarted(check.runId);
+      } finally {
+        // Never leave a write running behind a thrown error.
+        await inFlight?.catch(() => undefined);
+        current?.catch(() => undefined);
       }
-      await inFlight;
-    } finally {
-      // Never leave a write running behind a thrown error.
-      await inFlight?.catch(() => undefined);
-    }
-  }
+    };
 
-  state.done = true;
-  if (!dryRun) {
-    if (spec.keepCheckpoint) await store.save({ ...state, updatedAt: new Date().toISOString() });
-    else await store.clear({ name: spec.name });
+    /** Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. */
+    const commit = async (node: ScanNode, entry: Checkpoint['nodes'][number], next: string, writes: KeyWrites[], delta: BatchCounters): Promise<void> => {
+      if (dryRun) {
+        decisions.tallyDryRun(writes, delta);
+      } else if (writes.length > 0) {
+        const conflicts = await writer.write(node, writes);
+        writes.forEach((w, i) => decisions.tallyWritten(w, conflicts[i]!, delta));
+      }
+      delta.batches = 1;
+      const counters = scan.counters;
+      for (const k of Object.keys(counters) as (keyof BatchCounters)[]) counters[k] += delta[k];
+      entry.cursor = next;
+      entry.done = next === '0';
+      scan.updatedAt = new Date().toISOString();
+      if (!dryRun) await store.save(scan);
+      const elapsedMs = performance.now() - started;
+      spec.onBatch?.({
+        name: spec.name,
+        counters: { ...counters },
+        fraction: overallFraction(scan, keyCounts),
+        keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
+        elapsedMs,
+      });
+    };
+
+    // Complete means every node walked from cursor 0 to the end on one server process, still
+    // the one answering once all are walked: a master done early may fail over while others
+    // are scanned, and is then walked again.
+    for (;;) {
+      for (let n = 0; n < nodes.length; n += 1) {
+        while (!scan.nodes[n]!.done && (await walk(n)) !== 'done');
+      }
+      let again = false;
+      for (let n = 0; n < nodes.length; n += 1) {
+        const entry = scan.nodes[n]!;
+        const check = await watches[n]!.unchanged(entry.runId);
+        if (check.same) continue;
+        rescanNotice(spec, env, entry, check.runId, 'after its scan completed');
+        restart(scan, entry, check.runId);
+        again = true;
+      }
+      if (!again) break;
+    }
+
+    scan.done = true;
+    if (!dryRun) {
+      if (spec.keepCheckpoint) await store.save({ ...scan, updatedAt: new Date().toISOString() });
+      else await store.clear({ name: spec.name });
+    }
+    return {
+      name: spec.name,
+      counters: scan.counters,
+      resumed: Boolean(usable),
+      alreadyDone: false,
+      durationMs: performance.now() - started,
+      dryRun,
+      servers: serversOf(scan),
+    };
+  } catch (error) {
+    throw connectionLost(error, spec, nodes, state, dryRun) ?? error;
   }
-  return { name: spec.name, counters: state.counters, resumed: Boolean(usable), alreadyDone: false, durationMs: performance.now() - started, dryRun };
 
   function read(node: ScanNode, keys: string[]): Promise<ReadValue<string | JsonValue>[][]> {
     return spec.type === 'hash' ? readHashValues(node.client, keys, spec.fields) : readJsonValues(node.client, keys, spec.paths);
   }
+}
 
-  /** Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. */
-  async function commit(node: ScanNode, entry: Checkpoint['nodes'][number], next: string, writes: KeyWrites[], delta: BatchCounters): Promise<void> {
-    if (dryRun) {
-      decisions.tallyDryRun(writes, delta);
-    } else if (writes.length > 0) {
-      const conflicts = await writer.write(node, writes);
-      writes.forEach((w, i) => decisions.tallyWritten(w, conflicts[i]!, delta));
+/** A node's server identity as a scan tracks it: the process it started on, and when it was last confirmed. */
+interface NodeWatch {
+  /** The run_id when the scan began here (undefined when the server does not tell it). */
+  readonly runId: string | undefined;
+  /**
+   * Whether the process answering now is still `expected`; rereads the run_id only when the
+   * connection has closed since it was last confirmed, so a steady connection costs nothing.
+   */
+  unchanged(expected: string | undefined): Promise<{ same: boolean; runId: string | undefined }>;
+}
+
+async function watchNode(node: ScanNode): Promise<NodeWatch> {
+  const identity = ServerIdentity.of(node.client);
+  const settled = async (): Promise<{ runId: string | undefined; epoch: number }> => {
+    for (;;) {
+      const epoch = identity.epoch;
+      const runId = await identity.runId();
+      // Closed again while asking: the answer may be the old process's.
+      if (identity.epoch === epoch) return { runId, epoch };
     }
-    delta.batches = 1;
-    const counters = state.counters;
-    for (const k of Object.keys(counters) as (keyof BatchCounters)[]) counters[k] += delta[k];
-    entry.cursor = next;
-    entry.done = next === '0';
-    state.updatedAt = new Date().toISOString();
-    if (!dryRun) await store.save(state);
-    const elapsedMs = performance.now() - started;
-    spec.onBatch?.({
-      name: spec.name,
-      counters: { ...counters },
-      fraction: overallFraction(state, keyCounts),
-      keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
-      elapsedMs,
-    });
-  }
+  };
+  let confirmed = await settled();
+  return {
+    runId: confirmed.runId,
+    unchanged: async (expected) => {
+      // No close since the process was last seen: every reply since came from it.
+      if (identity.epoch === confirmed.epoch && expected === confirmed.runId) return { same: true, runId: expected };
+      confirmed = await settled();
+      return { same: sameProcess(expected, confirmed.runId), runId: confirmed.runId };
+    },
+  };
+}
+
+/** Two run_ids name one process; an unknown one is never the same (the cursor is not trusted). */
+function sameProcess(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && a === b;
+}
+
+/** Sends a node back to cursor 0 on the process now answering. */
+function restart(scan: Checkpoint, entry: Checkpoint['nodes'][number], runId: string | undefined): void {
+  entry.cursor = '0';
+  entry.done = false;
+  entry.runId = runId;
+  scan.done = false;
+}
+
+function rescanNotice(spec: ScanTransformSpec, env: ScanEnvironment, entry: Checkpoint['nodes'][number], runId: string | undefined, when: string): void {
+  const what =
+    entry.runId === undefined || runId === undefined
+      ? `the server at ${entry.node} may be another process ${when} (its run_id is unknown: INFO server was refused or not saved; grant +info to resume without rescanning)`
+      : `the server at ${entry.node} is another process ${when} (run_id ${shortRunId(runId)}, was ${shortRunId(entry.runId)}: a restart, a reload or a failover)`;
+  env.logger.warn(`${spec.name}: ${what}; a SCAN cursor means nothing there, so it is scanned again from the start (values converted already are left alone).`);
+}
+
+function serversOf(scan: Checkpoint): ScanTransformResult['servers'] {
+  return scan.nodes.map((e) => (e.runId === undefined ? { node: e.node } : { node: e.node, runId: e.runId }));
+}
+
+function interrupted(reason: unknown, spec: ScanTransformSpec, scan: Checkpoint, dryRun: boolean): InterruptedError {
+  if (scan.counters.batches === 0) return new InterruptedError(reason, `${spec.name} before its first batch`);
+  const keys = `${scan.counters.keys} keys in ${scan.counters.batches} batches`;
+  return new InterruptedError(reason, dryRun ? `${spec.name} after ${keys} (a dry run: nothing was written)` : `${spec.name} after ${keys}, its checkpoint saved`);
+}
+
+/** A lost connection said as such, with what was kept; undefined for any other error. */
+function connectionLost(error: unknown, spec: ScanTransformSpec, nodes: readonly ScanNode[], scan: Checkpoint | undefined, dryRun: boolean): ConnectionLostError | undefined {
+  if (error instanceof BatchStoppedError || error instanceof InterruptedError || error instanceof ConnectionLostError) return undefined;
+  const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+  // A master not used yet may still wait to connect: only a closed connection names the node.
+  const down = nodes.find((n) => n.client.status === 'end' || n.client.status === 'close' || n.client.status === 'reconnecting');
+  if (!down && !isConnectionError(cause)) return undefined;
+  const where = down ? ` at ${down.id}` : '';
+  const done = scan ? ` after ${scan.counters.keys} keys` : '';
+  return new ConnectionLostError(`${spec.name}: lost the connection to Redis${where}${done} (${describeCause(cause).replace(/\.$/, '')}).`, {
+    cause: error,
+    hint:
+      (dryRun ? 'A dry run: nothing was written. ' : 'Nothing is recorded as applied; the checkpoint is kept at the last batch written. ') +
+      'Run the same command again once the server answers: it resumes, and scans again from the start any server that restarted meanwhile (values converted already are left alone).',
+  });
 }
 
 /** True when the saved checkpoint belongs to this scan on these nodes; warns when not. */

@@ -137,6 +137,12 @@ export interface ScanTransformResult {
   readonly alreadyDone: boolean;
   readonly durationMs: number;
   readonly dryRun: boolean;
+  /**
+   * Every server the scan walked (`host:port`) with the run_id of the process on which its scan
+   * completed, unchanged from cursor 0 to the last write (undefined when the server does not
+   * tell it). A server that later answers with another run_id may have lost those writes.
+   */
+  readonly servers: readonly { readonly node: string; readonly runId?: string }[];
 }
 
 /** What the helper needs besides the spec: where to log, where to keep checkpoints. */
@@ -144,6 +150,11 @@ export interface ScanEnvironment {
   readonly logger: Logger;
   /** The engine's key prefix (default `om:migrations:`); the checkpoint lives under it. */
   readonly keyPrefix: string;
+  /**
+   * Once aborted, the scan stops at the next batch boundary, after the batch being written and
+   * its checkpoint, and throws an `InterruptedError` naming `signal.reason` (e.g. `'SIGINT'`).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

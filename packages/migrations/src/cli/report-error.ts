@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { redactSecrets } from '../redact';
-import { OmError, describeCause } from '../errors';
+import { InterruptedError, OmError, describeCause } from '../errors';
 import { permissionErrorOf } from '../redis/permission-error';
 
 /**
@@ -23,6 +23,12 @@ export function reportError(
   // A NOPERM from anywhere below (ledger, lock, a migration's own command) named in ACL terms.
   const refused = error instanceof OmError ? undefined : permissionErrorOf(error, urls.find(Boolean), options.keyPrefix);
   if (refused) error = refused;
+  if (error instanceof InterruptedError) {
+    // Not an error: what was asked for. Where it stopped, and how to go on.
+    write(`${error.message} Nothing half done is recorded.${error.lockReleased ? ' The migration lock is released.' : ''}\n`);
+    if (error.hint) write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
   if (error instanceof OmError) {
     write(`error: ${error.message}\n`);
     if (error.hint) write(`  ${error.hint}\n`);

@@ -7,7 +7,7 @@ import { DEFAULT_KEY_PREFIX } from '../config/defaults';
 import type { RedisClient } from '../redis/client';
 import type { RepositoryConnections } from '../redis/repository-connections';
 import { scanTransform } from '../batch/scan-transform';
-import type { BatchOptions, BatchProgress, ScanTransformSpec } from '../batch/types';
+import type { BatchOptions, BatchProgress, ScanTransformResult, ScanTransformSpec } from '../batch/types';
 import type { MigrationContext } from './migration';
 
 const REPOSITORY_WRITES = new Set(['save', 'remove', 'expire', 'expireAt', 'createIndex', 'dropIndex']);
@@ -43,6 +43,10 @@ export function createMigrationContext(options: {
   batch?: BatchOptions;
   /** Receives the progress of every batch of `ctx.scanTransform`. */
   onBatch?: (progress: BatchProgress) => void;
+  /** Receives the result of every complete `ctx.scanTransform` scan. */
+  onScanned?: (result: ScanTransformResult) => void;
+  /** Stops scans at their next batch boundary once aborted. */
+  signal?: AbortSignal;
 }): MigrationContext {
   const who = `Data migration ${options.migrationId}`;
   const redis = options.dryRun ? readOnlyClient(options.redis, who) : options.redis;
@@ -64,6 +68,10 @@ export function createMigrationContext(options: {
       return scanTransform(options.redis, { ...spec, ...given, dryRun: options.dryRun || spec.dryRun, onBatch } as ScanTransformSpec, {
         logger: options.logger,
         keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+        signal: options.signal,
+      }).then((result) => {
+        options.onScanned?.(result);
+        return result;
       });
     },
     clearCheckpoints: async (namePrefix: string) =>

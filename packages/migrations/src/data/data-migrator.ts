@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
-import { MigrationFailedError } from '../errors';
+import { InterruptedError, MigrationFailedError, ResumableError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
 import { EngineState } from '../state/engine-state';
@@ -11,7 +11,8 @@ import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migratio
 import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
 import { builtinMigrations, assertTimeZone } from '../builtin';
-import type { BatchOptions, BatchProgress } from '../batch/types';
+import type { BatchOptions, BatchProgress, ScanTransformResult } from '../batch/types';
+import { changedServers } from '../batch/servers';
 import {
   buildStatus,
   planRollback,
@@ -71,6 +72,8 @@ export interface DataMigratorEvents {
   reverting: [{ id: string; dryRun: boolean }];
   reverted: [{ id: string; durationMs: number; dryRun: boolean }];
   waitingForLock: [{ timeoutMs: number }];
+  /** Once the lock is held (at once in a dry run): the migrations this run takes, in order. */
+  started: [{ action: 'run' | 'rollback'; ids: string[]; dryRun: boolean }];
   /** After every batch of a `ctx.scanTransform` scan; `id` is the migration's. */
   batch: [BatchProgress & { id: string }];
 }
@@ -159,19 +162,24 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    * batch. A migration that throws is not recorded and stops the run with a
    * {@link MigrationFailedError}; those before it stay applied.
    */
-  async run(options: { dryRun?: boolean; limit?: number; target?: string } = {}): Promise<RunResult> {
+  async run(options: { dryRun?: boolean; limit?: number; target?: string; signal?: AbortSignal } = {}): Promise<RunResult> {
     const dryRun = options.dryRun ?? false;
+    const { signal } = options;
     const ordered = this.load();
-    return this.engine.run('run', { dryRun, onWait: this.onWait }, (run) =>
+    return this.engine.run('run', { dryRun, onWait: this.onWait, signal }, (run) =>
       withConnections(run.redis, async (connections) => {
         const planned = planRun(ordered, run.entries, options);
+        this.emit('started', { action: 'run', ids: planned.map((m) => m.id), dryRun });
         const applied: RunResult['applied'] = [];
         const skipped: SkippedMigration[] = [];
         const notRun = new Set<string>();
         const ranHere = new Set<string>();
         for (const m of planned) {
+          if (signal?.aborted) throw stoppedBefore(signal, m.id, applied.length, planned.length - applied.length - skipped.length, 'applied');
           const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
-          const ctx = this.context(m, run.redis, connections, dryRun);
+          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
+          const scans = new Map<string, ScanTransformResult>();
+          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
           // In a dry run, a migration whose dependency only pretended to run would see data
           // without that dependency's changes: its canRun() and up() would report nonsense.
           const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
@@ -191,7 +199,10 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           const started = performance.now();
           if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
           const durationMs = Math.round(performance.now() - started);
-          if (!dryRun) await run.record({ id: m.id, checksum: m.checksum, durationMs });
+          if (!dryRun) {
+            await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
+            await run.record({ id: m.id, checksum: m.checksum, durationMs });
+          }
           applied.push({ id: m.id, durationMs });
           this.emit('migrated', { id: m.id, durationMs, dryRun });
         }
@@ -204,19 +215,28 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
    * Rolls back one applied migration by id, the last `steps` batches, or everything
    * (`{ all: true }`), newest first, each through its `down()`.
    */
-  async rollback(request: string | RollbackRequest, options: { dryRun?: boolean } = {}): Promise<RollbackResult> {
+  async rollback(request: string | RollbackRequest, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<RollbackResult> {
     const dryRun = options.dryRun ?? false;
+    const { signal } = options;
     const ordered = this.load();
-    return this.engine.run('rollback', { dryRun, onWait: this.onWait }, (run) =>
+    return this.engine.run('rollback', { dryRun, onWait: this.onWait, signal }, (run) =>
       withConnections(run.redis, async (connections) => {
         const plan = planRollback(ordered, run.entries, rollbackRequest(request));
+        this.emit('started', { action: 'rollback', ids: plan.map((m) => m.id), dryRun });
         const rolledBack: RollbackResult['rolledBack'] = [];
         for (const m of plan) {
+          if (signal?.aborted) throw stoppedBefore(signal, m.id, rolledBack.length, plan.length - rolledBack.length, 'rolled back');
           this.emit('reverting', { id: m.id, dryRun });
           const started = performance.now();
-          if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', this.context(m, run.redis, connections, dryRun));
+          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
+          const scans = new Map<string, ScanTransformResult>();
+          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
+          if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', ctx);
           const durationMs = Math.round(performance.now() - started);
-          if (!dryRun) await run.remove(m.id);
+          if (!dryRun) {
+            await assertScansStand(m.id, run.redis, [...scans.values()], 'rolled back');
+            await run.remove(m.id);
+          }
           rolledBack.push({ id: m.id, durationMs });
           this.emit('reverted', { id: m.id, durationMs, dryRun });
         }
@@ -226,7 +246,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   }
 
   /** Rolls back every applied migration, newest first. */
-  reset(options: { dryRun?: boolean } = {}): Promise<RollbackResult> {
+  reset(options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<RollbackResult> {
     return this.rollback({ all: true }, options);
   }
 
@@ -266,8 +286,15 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 
   private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });
 
-  private context(m: LoadedMigration, redis: RedisClient, connections: RepositoryConnections, dryRun: boolean): MigrationContext {
+  private context(
+    m: LoadedMigration,
+    redis: RedisClient,
+    connections: RepositoryConnections,
+    dryRun: boolean,
+    scans: { signal?: AbortSignal; onScanned?: (result: ScanTransformResult) => void } = {},
+  ): MigrationContext {
     return createMigrationContext({
+      ...scans,
       redis,
       logger: this.logger,
       dryRun,
@@ -298,9 +325,31 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     try {
       return await (fn as (ctx: MigrationContext) => unknown).call(m.migration, ctx);
     } catch (cause) {
+      // A stop on request is no failure of the migration: it says where it stopped itself.
+      if (cause instanceof InterruptedError) throw cause;
       throw new MigrationFailedError(m.id, phase, cause);
     }
   }
+}
+
+/** The stop between two migrations: the one not started, and what this run did before it. */
+function stoppedBefore(signal: AbortSignal, id: string, done: number, left: number, verb: 'applied' | 'rolled back'): InterruptedError {
+  const plural = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
+  return new InterruptedError(signal.reason, `before ${id}; this run ${verb} ${plural(done)}, ${plural(left)} not ${verb}`);
+}
+
+/**
+ * Records a migration's scans as standing only while the server processes they completed on
+ * still answer: after a restart or failover since, their writes may be lost, so the migration
+ * is not recorded and a rerun scans again.
+ */
+async function assertScansStand(id: string, redis: RedisClient, scans: readonly ScanTransformResult[], verb: 'applied' | 'rolled back'): Promise<void> {
+  const changed = await changedServers(redis, scans);
+  if (changed.length === 0) return;
+  const list = changed.map((c) => `${c.node} (${c.change}) after ${c.scan} completed`).join('; ');
+  throw new ResumableError(`Data migration ${id} is not recorded as ${verb}: another server process answers at ${list}, so what those scans wrote may not have survived.`, {
+    hint: 'Run the same command again: its scans run again and convert whatever is left (values converted already are left alone).',
+  });
 }
 
 function rollbackRequest(request: string | RollbackRequest): RollbackRequest {

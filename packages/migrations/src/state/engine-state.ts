@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import type { Settings } from '../config/settings';
-import { LockLostError, describeCause } from '../errors';
+import { InterruptedError, LockLostError, describeCause } from '../errors';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../redis/client';
 import { connectRedis } from '../redis/connect';
@@ -43,6 +43,8 @@ export interface RunOptions {
   readonly dryRun?: boolean;
   /** Called before waiting, when another process holds the lock. */
   readonly onWait?: (timeoutMs: number) => void;
+  /** Stops waiting for the lock once aborted; the body watches it too. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -102,17 +104,27 @@ export class EngineState {
   async run<T>(verb: string, options: RunOptions, body: (run: LockedRun) => Promise<T>): Promise<T> {
     const { redis, ledger, lock } = await this.open();
     const dryRun = options.dryRun ?? false;
-    const held = dryRun ? undefined : await this.acquire(lock, `${this.command} ${verb}`, options.onWait);
+    const held = dryRun ? undefined : await this.acquire(lock, `${this.command} ${verb}`, options);
+    let stopped: InterruptedError | undefined;
     try {
       const entries = await ledger.entries();
       return await body(this.lockedRun(redis, ledger, entries, held));
+    } catch (error) {
+      if (error instanceof InterruptedError) stopped = error;
+      throw error;
     } finally {
       if (held) {
-        await held.release().catch((error: unknown) => {
-          this.logger.warn(
-            `Could not release the migration lock (${describeCause(error)}); it expires by itself within ${Math.ceil(this.settings.lockLeaseMs / 1000)}s.`,
-          );
-        });
+        await held.release().then(
+          () => {
+            // A stopped run tells how it ended: the lock given back means a rerun need not wait.
+            if (stopped) stopped.lockReleased = true;
+          },
+          (error: unknown) => {
+            this.logger.warn(
+              `Could not release the migration lock (${describeCause(error)}); it expires by itself within ${Math.ceil(this.settings.lockLeaseMs / 1000)}s.`,
+            );
+          },
+        );
       }
     }
   }
@@ -131,9 +143,9 @@ export class EngineState {
     await redis?.quit().catch(() => undefined);
   }
 
-  private async acquire(lock: MigrationLock, command: string, onWait?: (timeoutMs: number) => void): Promise<HeldLock> {
+  private async acquire(lock: MigrationLock, command: string, { onWait, signal }: RunOptions): Promise<HeldLock> {
     if (await lock.holder()) onWait?.(this.settings.lockTimeoutMs);
-    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command });
+    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command, signal });
   }
 
   private lockedRun(redis: RedisClient, ledger: Ledger, entries: readonly LedgerEntry[], held: HeldLock | undefined): LockedRun {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { LockTimeoutError } from '../errors';
+import { InterruptedError, LockTimeoutError } from '../errors';
 import { DEFAULT_LOCK_LEASE_MS, DEFAULT_LOCK_TIMEOUT_MS } from '../config/defaults';
 import type { RedisClient } from '../redis/client';
 
@@ -24,6 +24,8 @@ export interface LockOptions {
   pollMs?: number;
   /** What the holder is doing, shown to whoever waits. */
   command?: string;
+  /** Stops waiting once aborted, with an `InterruptedError`. */
+  signal?: AbortSignal;
 }
 
 /** A held lock: its value fences ledger writes; `release` gives it up. */
@@ -61,7 +63,8 @@ export class MigrationLock {
       const ok = await this.redis.set(this.key, value, 'PX', leaseMs, 'NX');
       if (ok === 'OK') return this.hold(value, leaseMs);
       if (Date.now() >= deadline) throw await this.timeoutError(timeoutMs);
-      await sleep(Math.min(pollMs, Math.max(deadline - Date.now(), 1)));
+      await sleep(Math.min(pollMs, Math.max(deadline - Date.now(), 1)), options.signal);
+      if (options.signal?.aborted) throw new InterruptedError(options.signal.reason, 'while waiting for the migration lock; nothing ran');
     }
   }
 
@@ -117,6 +120,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -33,6 +33,51 @@ export function runOm(args: string[], options: { cwd: string; env?: NodeJS.Proce
       resolvePromise({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** A running `om` process: its output so far, and its end. */
+export interface OmProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once it has exited, with the exit code or the signal that ended it. */
+  readonly exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `om <args>` as a real process with no TTY and returns at once, for tests that act on
+ * it while it runs (signals, server restarts). Killed after `timeoutMs` (default 120 s).
+ */
+export function spawnOm(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): OmProcess {
+  const child = spawn(process.execPath, [OM_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, REDIS_OM_URL: undefined, REDIS_OM_MIGRATIONS_DIR: undefined, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, signal, stdout, stderr });
+    });
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Polls `check` (every 10 ms) until it returns a value other than undefined; fails after `timeoutMs`. */
+export async function waitUntil<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** A temporary project folder with the given files (paths relative to it). */

@@ -12,6 +12,12 @@ export interface TestRedisCluster {
   readonly url: string;
   /** A cluster client for assertions. */
   client(): Cluster;
+  /**
+   * Stops the master on `port` (SIGTERM) and starts it again with its nodes.conf, so it comes
+   * back with its slots, its keys (with `persistent`) and a new run_id; resolves once the
+   * cluster is ok again.
+   */
+  restartNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,24 +25,25 @@ export interface TestRedisCluster {
  * Starts `masters` redis-servers with cluster mode on, joins them with
  * `redis-cli --cluster create` (no replicas), and waits until the cluster reports `ok`.
  */
-export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> {
+export async function startRedisCluster(masters = 3, options: { /** An append-only file per node, kept across restartNode. */ persistent?: boolean } = {}): Promise<TestRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'om-cluster-'));
   const ports: number[] = [];
   const children: ChildProcess[] = [];
+  const startNode = (port: number) =>
+    spawn(
+      'redis-server',
+      [
+        '--port', String(port), '--bind', '127.0.0.1', '--save', '',
+        ...(options.persistent ? ['--appendonly', 'yes', '--appenddirname', `aof-${port}`] : ['--appendonly', 'no']),
+        '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout', '2000', '--dir', dir,
+      ],
+      { stdio: 'ignore' },
+    );
   for (let i = 0; i < masters; i++) {
     const port = await freePort();
     ports.push(port);
-    children.push(
-      spawn(
-        'redis-server',
-        [
-          '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-          '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout', '2000', '--dir', dir,
-        ],
-        { stdio: 'ignore' },
-      ),
-    );
+    children.push(startNode(port));
   }
   const stop = async () => {
     await Promise.all(
@@ -59,6 +66,19 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
   return {
     ports,
     url: `redis://127.0.0.1:${ports[0]}`,
+    restartNode: async (port: number) => {
+      const i = ports.indexOf(port);
+      const child = children[i]!;
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        });
+      }
+      children[i] = startNode(port);
+      await waitFor(() => cli(port, 'ping') === 'PONG', `node ${port} to answer again`);
+      for (const p of ports) await waitFor(() => cli(p, 'cluster', 'info').includes('cluster_state:ok'), `node ${p} to see the cluster ok again`);
+    },
     client: () => {
       const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
       clients.push(client);

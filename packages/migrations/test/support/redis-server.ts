@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 
 /** A throwaway redis-server on a free loopback port, for one test suite. */
@@ -99,4 +102,78 @@ export function useRedisServer(options: { password?: string; extraArgs?: string[
     await state.redis.flushall();
   });
   return state;
+}
+
+/** A redis-server with an append-only file that can be shut down and started again on its port. */
+export interface PersistentRedisServer extends TestRedisServer {
+  /** Its data folder (the AOF lives there). */
+  readonly dir: string;
+  /** Shuts it down as SIGTERM does (the AOF flushed); nothing listens on the port until {@link start}. */
+  shutdown(): Promise<void>;
+  /**
+   * {@link shutdown}, blocking this process until the server has exited: called from a scan's
+   * `onBatch`, it puts the restart between two batches of that scan, however fast the scan.
+   */
+  shutdownNow(): void;
+  /** Starts it again on the same port and folder; resolves once it answers, its AOF loaded. */
+  start(): Promise<void>;
+  /** True while a server process runs. */
+  readonly running: boolean;
+  /** The run_id of the running process (a new one after each start). */
+  runId(): string;
+}
+
+/**
+ * A redis-server with `--appendonly yes` in a temporary folder, so that a restart keeps every
+ * key (as a production server with AOF does) while the new process is another one: new run_id,
+ * new hash seed, an empty script cache. For tests of what a restart does to a running scan.
+ */
+export async function startPersistentRedisServer(): Promise<PersistentRedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'om-aof-'));
+  const url = `redis://127.0.0.1:${port}`;
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dir, '--daemonize', 'no'];
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  const cli = (...cliArgs: string[]) => spawnSync('redis-cli', ['-p', String(port), ...cliArgs], { encoding: 'utf8' }).stdout.trim();
+  const start = async () => {
+    if (child) throw new Error('already running');
+    const started = spawn('redis-server', args, { stdio: 'ignore' });
+    child = started;
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+    await waitForPing(url, started);
+  };
+  const shutdown = async () => {
+    const running = child;
+    if (!running) return;
+    if (running.exitCode === null) running.kill('SIGTERM');
+    await exited;
+    child = undefined;
+  };
+  const shutdownNow = () => {
+    const running = child;
+    if (!running?.pid) return;
+    running.kill('SIGTERM');
+    // Node cannot reap the child while blocked, so "gone" is: no such process, or a zombie.
+    spawnSync('sh', ['-c', `while [ -e /proc/${running.pid} ] && ! grep -q ') Z ' /proc/${running.pid}/stat; do sleep 0.02; done`]);
+    child = undefined;
+  };
+  await start();
+  return {
+    port,
+    url,
+    dir,
+    cli,
+    start,
+    shutdown,
+    shutdownNow,
+    get running() {
+      return child !== undefined;
+    },
+    runId: () => /run_id:(\S+)/.exec(cli('info', 'server'))?.[1] ?? '',
+    stop: async () => {
+      await shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

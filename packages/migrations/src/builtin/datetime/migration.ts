@@ -65,9 +65,7 @@ async function convertAll(ctx: ScanContext, targets: DateTarget[], direction: 'u
     return [];
   }
   const results: ScanTransformResult[] = [];
-  for (const target of targets) {
-    const result = await ctx.scanTransform(scanSpecFor(target, direction, timeZone));
-    results.push(result);
+  const report = (target: DateTarget, result: ScanTransformResult) => {
     const c = result.counters;
     const verb = ctx.dryRun ? 'would convert' : 'converted';
     ctx.logger.info(
@@ -78,6 +76,25 @@ async function convertAll(ctx: ScanContext, targets: DateTarget[], direction: 'u
             (c.defaulted ? ` (${c.defaulted} set to 0)` : '') +
             (c.conflicts ? `, ${c.conflicts} changed by the app meanwhile (left alone)` : ''),
     );
+  };
+  for (const target of targets) {
+    const result = await ctx.scanTransform(scanSpecFor(target, direction, timeZone));
+    results.push(result);
+    report(target, result);
+  }
+  // A model scanned early may sit on a server that restarted (or failed over) while later
+  // models were scanned, and the writes of its scan may not have survived. Each kept, done
+  // checkpoint is checked again: an unchanged server answers at once, another process is
+  // scanned again. Until one pass finds every model done on the servers answering now.
+  for (let again = !ctx.dryRun; again; ) {
+    again = false;
+    for (const [i, target] of targets.entries()) {
+      const result = await ctx.scanTransform(scanSpecFor(target, direction, timeZone));
+      if (result.alreadyDone) continue;
+      results[i] = result;
+      report(target, result);
+      again = true;
+    }
   }
   if (!ctx.dryRun) await ctx.clearCheckpoints(checkpointPrefix(direction));
   return results;

@@ -7,6 +7,7 @@ import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions }
 import { printProgress } from './progress';
 import { withBatchOptions } from '../../batch-options';
 import { showBatchProgress } from '../../batch-progress';
+import { withStopSignals } from '../../stop-signals';
 
 interface RollbackOptions extends CommonOptions {
   steps?: number;
@@ -52,11 +53,14 @@ export async function rollBack(
     console.log(`Dry run: would roll back ${count}, in this order:`);
   } else {
     await confirmOrAbort(`Roll back ${count} (${planned.map((m) => m.id).join(', ')})?`, options);
-    console.log(`Rolling back ${count}:`);
+    // Said once the lock is held: a runner that waited may find less to do than planned.
+    migrator.on('started', ({ ids }) => {
+      if (ids.length > 0) console.log(`Rolling back ${ids.length} migration${ids.length === 1 ? '' : 's'}:`);
+    });
   }
   printProgress(migrator, { verbose: options.verbose });
   showBatchProgress(migrator, { verbose: options.verbose });
-  const result = await migrator.rollback(request, { dryRun: options.dryRun });
+  const result = await withStopSignals((signal) => migrator.rollback(request, { dryRun: options.dryRun, signal }), migrator.settings);
   const done = result.rolledBack.length;
   console.log(
     result.dryRun

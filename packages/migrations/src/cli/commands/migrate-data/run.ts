@@ -4,6 +4,7 @@ import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions }
 import { printProgress } from './progress';
 import { withBatchOptions } from '../../batch-options';
 import { showBatchProgress } from '../../batch-progress';
+import { withStopSignals } from '../../stop-signals';
 
 interface RunOptions extends CommonOptions {
   dryRun?: boolean;
@@ -33,11 +34,17 @@ export function runCommand(): Command {
         console.log(`Dry run: would run ${count}, in this order:`);
       } else {
         await confirmOrAbort(`Run ${count}?`, options);
-        console.log(`Running ${count}:`);
+        // Said once the lock is held: a runner that waited may find less to do than planned.
+        migrator.on('started', ({ ids }) => {
+          if (ids.length > 0) console.log(`Running ${ids.length} migration${ids.length === 1 ? '' : 's'}:`);
+        });
       }
       printProgress(migrator, { verbose: options.verbose });
       showBatchProgress(migrator, { verbose: options.verbose });
-      const result = await migrator.run({ dryRun: options.dryRun, limit: options.limit, target: options.target });
+      const result = await withStopSignals(
+        (signal) => migrator.run({ dryRun: options.dryRun, limit: options.limit, target: options.target, signal }),
+        migrator.settings,
+      );
       const done = result.applied.length;
       if (result.dryRun) {
         console.log(`Dry run: ${done} would run, ${result.skipped.length} would stay pending. Nothing was written.`);
