@@ -104,6 +104,8 @@ export type {
 // The built-in datetime migration and its read-only passes.
 export { DATETIME_MIGRATION_ID, datetimeMigration } from './builtin/datetime/migration';
 export type { BuiltinMigration, DatetimeMigrationOptions } from './builtin/datetime/migration';
+export { BUILTIN_NAMES } from './builtin';
+export type { AvailableBuiltin, BuiltinName } from './builtin';
 export type { DateModel } from './builtin/datetime/targets';
 export { parseDatetime, epochSecondsToIso, isValidTimeZone } from './builtin/datetime/parse';
 export type { ParsedDatetime, ParseOptions } from './builtin/datetime/parse';

@@ -148,7 +148,10 @@ export interface ScanTransformResult {
 /** What the helper needs besides the spec: where to log, where to keep checkpoints. */
 export interface ScanEnvironment {
   readonly logger: Logger;
-  /** The engine's key prefix (default `om:migrations:`); the checkpoint lives under it. */
+  /**
+   * The prefix the checkpoint lives under: the engine's key prefix (default `om:migrations:`),
+   * followed by the namespace when there is one.
+   */
   readonly keyPrefix: string;
   /**
    * Once aborted, the scan stops at the next batch boundary, after the batch being written and

@@ -45,4 +45,28 @@ describe('formatStatus', () => {
     expect(text).toContain('      applied: 2024-01-01T00:00:00.000Z (batch 1, took 3 ms)');
     expect(text).toContain('Warning: 1 applied migration file has changed since it ran.');
   });
+
+  it('lists a built-in that is not enabled and how to enable it, in the words given', () => {
+    const datetime = { name: 'datetime' as const, id: '001_datetime_fields_to_timestamps', description: 'Convert date fields' };
+    const status = buildStatus([loaded('002_b')], [], [datetime]);
+    expect(formatStatus(status)).toContain(
+      'Built-in migrations not enabled (they run only where enabled):\n  - 001_datetime_fields_to_timestamps  (Convert date fields; to enable it, pass `--builtin datetime`)',
+    );
+    expect(formatStatus(status, { enableHint: (name) => `add "builtins": ["${name}"] to metadata.om` })).toContain(
+      '(Convert date fields; to enable it, add "builtins": ["datetime"] to metadata.om)',
+    );
+    expect(formatStatus(buildStatus([loaded('002_b')], []))).not.toContain('Built-in');
+  });
+
+  it('shows a built-in applied earlier but not enabled now as such, not as a lost file', () => {
+    const status = buildStatus([], [
+      { id: '001_datetime_fields_to_timestamps', batch: 1, order: 0, checksum: 'x', appliedAt: '2024-01-01T00:00:00.000Z', durationMs: 3 },
+    ]);
+    const text = formatStatus(status);
+    expect(text).toContain(
+      'Applied built-in migrations not enabled now:\n  - 001_datetime_fields_to_timestamps  (applied 2024-01-01T00:00:00.000Z, batch 1; to roll it back, pass `--builtin datetime`)',
+    );
+    expect(text).not.toContain('MISSING');
+    expect(text).not.toContain('no file any more');
+  });
 });

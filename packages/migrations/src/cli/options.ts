@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { BUILTIN_NAMES, type BuiltinName } from '../builtin';
 import { DataMigrator } from '../data/data-migrator';
 import { createConsoleLogger } from '../logger';
 import { batchOptionsOf, type BatchCliOptions } from './batch-options';
@@ -10,6 +11,8 @@ export interface CommonOptions extends BatchCliOptions {
   module?: string;
   redisUrl?: string;
   keyPrefix?: string;
+  namespace?: string;
+  builtin?: BuiltinName[];
   lockTimeout?: number;
   lockLease?: number;
   verbose?: boolean;
@@ -20,9 +23,11 @@ export function withCommonOptions(command: Command): Command {
   return command
     .option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")')
     .option('--module <path>', 'load migrations from the MIGRATIONS export of this module instead of the folder')
-    .option('--models <path>', 'module exporting your redis-om Schemas: enables the built-in 001_datetime_fields_to_timestamps')
+    .option('--models <path>', 'module exporting your redis-om Schemas, for the built-in migrations and stats/verify')
+    .option('--builtin <name>', `enable a built-in migration (repeatable): ${BUILTIN_NAMES.join(', ')}`, collectBuiltin)
     .option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)')
     .option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock', 'om:migrations:')
+    .option('--namespace <name>', NAMESPACE_HELP)
     .option('--lock-timeout <seconds>', 'how long to wait for another run to release the lock (default 60)', parseSeconds)
     .option('--lock-lease <seconds>', 'lease of the lock, renewed while running: how long a killed run blocks others (default 30)', parseLeaseSeconds)
     .option('--verbose', 'print more detail, and stack traces of unexpected errors');
@@ -35,6 +40,8 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     module: options.module,
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix,
+    namespace: options.namespace,
+    builtins: options.builtin,
     lockTimeoutMs: options.lockTimeout === undefined ? undefined : Math.round(options.lockTimeout * 1000),
     lockLeaseMs: options.lockLease === undefined ? undefined : Math.round(options.lockLease * 1000),
     logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
@@ -42,6 +49,28 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     timeZone: options.timezone,
     batch: batchOptionsOf(options),
   });
+}
+
+/** What `--namespace` does, in every command's help. */
+export const NAMESPACE_HELP =
+  'keep the ledgers and progress under <key-prefix><name>: (one per project sharing a Redis; the lock stays shared)';
+
+/** Collects `--builtin` given several times, refusing a name that is no built-in. */
+function collectBuiltin(value: string, previous: BuiltinName[] | undefined): BuiltinName[] {
+  if (!(BUILTIN_NAMES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of: ${BUILTIN_NAMES.join(', ')}.`);
+  }
+  return [...(previous ?? []), value as BuiltinName];
+}
+
+/**
+ * How the user enables a built-in: `--builtin <name>`, or the words a tool that runs this CLI
+ * for the user gives in OM_BUILTIN_ENABLE_HINT, with `<name>` in place of the name (the Nx
+ * executor: the project's `metadata.om`).
+ */
+export function builtinEnableHint(name: BuiltinName): string {
+  const template = process.env.OM_BUILTIN_ENABLE_HINT?.trim() || 'pass `--builtin <name>`';
+  return template.replaceAll('<name>', name);
 }
 
 /** Parses a positive whole number, for `--limit` and `--steps`. */

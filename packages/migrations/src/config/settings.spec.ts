@@ -28,4 +28,12 @@ describe('resolveSettings', () => {
       'The Redis URL (--redis-url or REDIS_OM_URL) must start with redis:// or rediss://, e.g. redis://localhost:6379; --key-prefix must not be empty.',
     );
   });
+
+  it('takes a namespace, none by default, and refuses one that is empty or holds white space or braces', () => {
+    expect(resolveSettings({}, {}).namespace).toBeUndefined();
+    expect(resolveSettings({ namespace: '@shop/api' }, {}).namespace).toBe('@shop/api');
+    expect(() => resolveSettings({ namespace: '' }, {})).toThrow('--namespace must not be empty.');
+    expect(() => resolveSettings({ namespace: 'my app' }, {})).toThrow('--namespace must not contain white space or braces.');
+    expect(() => resolveSettings({ namespace: '{api}' }, {})).toThrow('--namespace must not contain white space or braces.');
+  });
 });

@@ -17,6 +17,16 @@ const settingsSchema = z.object({
     .string()
     .refine((url) => /^rediss?:\/\//i.test(url.trim()), 'must start with redis:// or rediss://, e.g. redis://localhost:6379'),
   keyPrefix: z.string().min(1, 'must not be empty').refine((prefix) => !/\s/.test(prefix), 'must not contain white space'),
+  /**
+   * Whose ledgers, checkpoints and built-in state these are, when several projects share one
+   * Redis: they live under `<keyPrefix><namespace>:`, while the lock stays under the key prefix.
+   * Braces are refused, so the key prefix alone decides the Redis Cluster slot of every key.
+   */
+  namespace: z
+    .string()
+    .min(1, 'must not be empty')
+    .refine((name) => !/[\s{}]/.test(name), 'must not contain white space or braces')
+    .optional(),
   lockTimeoutMs: z.number().int('must be a whole number of milliseconds').nonnegative('must be 0 or more'),
   lockLeaseMs: z.number().int('must be a whole number of milliseconds').min(1_000, 'must be at least 1 second'),
   cwd: z.string(),
@@ -28,6 +38,7 @@ const SHOWN_AS: Readonly<Record<string, string>> = {
   module: '--module',
   redisUrl: 'The Redis URL (--redis-url or REDIS_OM_URL)',
   keyPrefix: '--key-prefix',
+  namespace: '--namespace',
   lockTimeoutMs: '--lock-timeout',
   lockLeaseMs: '--lock-lease',
 };
@@ -50,6 +61,7 @@ export function resolveSettings(input: SettingsInput, env: NodeJS.ProcessEnv = p
     module: input.module,
     redisUrl: input.redisUrl ?? fromEnv(env, 'REDIS_OM_URL', 'a URL, e.g. REDIS_OM_URL=redis://localhost:6379') ?? DEFAULT_REDIS_URL,
     keyPrefix: input.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    namespace: input.namespace,
     lockTimeoutMs: input.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     lockLeaseMs: input.lockLeaseMs ?? DEFAULT_LOCK_LEASE_MS,
     cwd: input.cwd ?? process.cwd(),

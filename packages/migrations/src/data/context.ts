@@ -37,7 +37,7 @@ export function createMigrationContext(options: {
   dryRun: boolean;
   connections: RepositoryConnections;
   migrationId: string;
-  /** Where scan checkpoints live (the engine's key prefix). */
+  /** Where scan checkpoints live (the engine's key prefix and namespace). */
   keyPrefix?: string;
   /** The run's --batch-size, --failure-mode, --max-errors: they override the spec's. */
   batch?: BatchOptions;

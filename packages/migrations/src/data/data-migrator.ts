@@ -10,7 +10,7 @@ import { createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
-import { builtinMigrations, assertTimeZone } from '../builtin';
+import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
 import type { BatchOptions, BatchProgress, ScanTransformResult } from '../batch/types';
 import { changedServers } from '../batch/servers';
 import {
@@ -29,10 +29,16 @@ export interface DataMigratorOptions extends SettingsInput {
   /** Receives what the migrator does; silent by default. */
   logger?: Logger;
   /**
-   * Path of a module exporting the app's redis-om Schemas. Given, the built-in migration
-   * `001_datetime_fields_to_timestamps` is registered for their `date` fields.
+   * Path of a module exporting the app's redis-om Schemas: what the built-in migrations work on
+   * (declaring it enables none of them).
    */
   models?: string;
+  /**
+   * The built-in migrations to run beside the project's own (CLI: `--builtin`). `['datetime']`
+   * registers `001_datetime_fields_to_timestamps` for the `date` fields of `models`. None by
+   * default: `status` lists those that would have work to do.
+   */
+  builtins?: readonly BuiltinName[];
   /** IANA zone in which the datetime migration reads naive ISO date-times. Default UTC. */
   timeZone?: string;
   /** Batch size, failure mode and max errors of `ctx.scanTransform` (CLI: run's options). */
@@ -96,14 +102,15 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   readonly settings: Settings;
   private readonly logger: Logger;
   private readonly engine: EngineState;
-  private readonly builtin: { models?: string; timeZone?: string; batch?: BatchOptions };
+  private readonly builtin: { models?: string; enabled: readonly BuiltinName[]; timeZone?: string; batch?: BatchOptions };
+  private available: AvailableBuiltin[] = [];
 
   constructor(options: DataMigratorOptions = {}) {
     super();
-    const { redis, logger, models, timeZone, batch, ...settings } = options;
+    const { redis, logger, models, builtins, timeZone, batch, ...settings } = options;
     this.settings = resolveSettings(settings);
     assertTimeZone(timeZone);
-    this.builtin = { models, timeZone, batch };
+    this.builtin = { models, enabled: parseBuiltinNames(builtins), timeZone, batch };
     this.logger = logger ?? silentLogger;
     this.engine = new EngineState(this.settings, 'data', this.logger, redis);
   }
@@ -117,19 +124,19 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           required: migrationsDirGiven,
           onIgnored: (file, reason) => this.logger.warn(`${file}: ${reason}.`),
         });
-    const builtins = builtinMigrations({ models: this.builtin.models, timeZone: this.builtin.timeZone, cwd }).map(
-      ({ migration, source, checksum }): LoadedMigration => {
-        const { id, description, dependencies, supportsDryRun } = migration;
-        return { id, description, dependencies, supportsDryRun, source, checksum, migration };
-      },
-    );
+    const { registered, available } = builtinMigrations({ ...this.builtin, cwd });
+    this.available = available;
+    const builtins = registered.map(({ migration, source, checksum }): LoadedMigration => {
+      const { id, description, dependencies, supportsDryRun } = migration;
+      return { id, description, dependencies, supportsDryRun, source, checksum, migration };
+    });
     return orderMigrations([...builtins, ...loaded]);
   }
 
-  /** Which migrations are applied and which are pending. */
+  /** Which migrations are applied and which are pending, and the built-ins not enabled. */
   async status(): Promise<DataMigrationStatus> {
     const ordered = this.load();
-    return this.engine.read(async ({ entries }) => buildStatus(ordered, entries));
+    return this.engine.read(async ({ entries }) => buildStatus(ordered, entries, this.available));
   }
 
   /**
@@ -274,6 +281,15 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     return this.engine.keyPrefix;
   }
 
+  /**
+   * The prefix of this migrator's own keys on the connected server: {@link keyPrefix}, then the
+   * namespace when one is set (`om:migrations:api:`). Checkpoints of its scans live under it.
+   * Valid after the first call that connects.
+   */
+  get statePrefix(): string {
+    return this.engine.statePrefix;
+  }
+
   /** The Redis connection the migrator works on (opened on first use), for read-only tools. */
   async client(): Promise<RedisClient> {
     return (await this.engine.open()).redis;
@@ -300,7 +316,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
       dryRun,
       connections,
       migrationId: m.id,
-      keyPrefix: this.keyPrefix,
+      keyPrefix: this.statePrefix,
       batch: this.builtin.batch,
       onBatch: (progress) => this.emit('batch', { ...progress, id: m.id }),
     });

@@ -1,3 +1,4 @@
+import { builtinNameOf, type AvailableBuiltin } from '../builtin';
 import { MigrationStateError } from '../errors';
 import type { LedgerEntry } from '../state/ledger';
 import { countStatus, type StatusCounts } from '../state/status-counts';
@@ -21,12 +22,21 @@ export interface MigrationStatusEntry {
 export interface DataMigrationStatus extends StatusCounts {
   /** Every known migration, in run order. */
   readonly migrations: MigrationStatusEntry[];
-  /** Applied according to the ledger, but no file or module defines them any more. */
+  /**
+   * Applied according to the ledger, but no file or module defines them any more (or, for a
+   * built-in, it is not enabled).
+   */
   readonly missing: LedgerEntry[];
+  /** Built-in migrations that would have work to do here but are not enabled. */
+  readonly builtinsNotEnabled: AvailableBuiltin[];
 }
 
 /** Joins the ordered migrations with the ledger. Pure. */
-export function buildStatus(ordered: readonly LoadedMigration[], ledger: readonly LedgerEntry[]): DataMigrationStatus {
+export function buildStatus(
+  ordered: readonly LoadedMigration[],
+  ledger: readonly LedgerEntry[],
+  builtinsNotEnabled: readonly AvailableBuiltin[] = [],
+): DataMigrationStatus {
   const applied = new Map(ledger.map((e) => [e.id, e]));
   const known = new Set(ordered.map((m) => m.id));
   const migrations = ordered.map((m): MigrationStatusEntry => {
@@ -47,6 +57,7 @@ export function buildStatus(ordered: readonly LoadedMigration[], ledger: readonl
     ...countStatus(migrations),
     migrations,
     missing: ledger.filter((e) => !known.has(e.id)),
+    builtinsNotEnabled: [...builtinsNotEnabled],
   };
 }
 
@@ -104,6 +115,13 @@ export function planRollback(
     chosen = newestFirst;
   }
   const missing = chosen.filter((e) => !byId.has(e.id));
+  const builtin = missing.map((e) => builtinNameOf(e.id)).find((name) => name !== undefined);
+  if (builtin !== undefined) {
+    const id = missing.find((e) => builtinNameOf(e.id) === builtin)!.id;
+    throw new MigrationStateError(`Cannot roll back ${id}: it is the built-in migration ${builtin}, which is not enabled here. Nothing was rolled back.`, {
+      hint: `Enable it (--builtin ${builtin}, or builtins: ["${builtin}"]) with your models, and roll back again.`,
+    });
+  }
   if (missing.length > 0) {
     throw new MigrationStateError(
       `Cannot roll back ${missing.map((e) => e.id).join(', ')}: no migration file defines ${missing.length === 1 ? 'it' : 'them'} any more.`,

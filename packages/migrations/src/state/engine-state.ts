@@ -4,7 +4,7 @@ import { InterruptedError, LockLostError, describeCause } from '../errors';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../redis/client';
 import { connectRedis } from '../redis/connect';
-import { clusterSafePrefix, stateKeys } from './keys';
+import { clusterSafePrefix, namespacePrefix, stateKeys } from './keys';
 import { Ledger, type LedgerEntry } from './ledger';
 import { MigrationLock, type HeldLock } from './lock';
 
@@ -79,6 +79,14 @@ export class EngineState {
     return this.prefix ?? this.settings.keyPrefix;
   }
 
+  /**
+   * The prefix of this namespace's own keys (ledgers, checkpoints): {@link keyPrefix} followed
+   * by the namespace, or the key prefix itself without one. Valid once connected.
+   */
+  get statePrefix(): string {
+    return namespacePrefix(this.keyPrefix, this.settings.namespace);
+  }
+
   /** Connects on first use; a failed connection is retried by the next call. */
   async open(): Promise<{ redis: RedisClient; ledger: Ledger; lock: MigrationLock }> {
     this.connection ??= connectRedis(this.settings.redisUrl);
@@ -90,7 +98,7 @@ export class EngineState {
       throw error;
     }
     this.prefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
-    const keys = stateKeys(this.prefix);
+    const keys = stateKeys(this.prefix, this.settings.namespace);
     const ledgerKey = this.kind === 'data' ? keys.dataLedger : keys.schemaLedger;
     return { redis, ledger: new Ledger(redis, ledgerKey, keys.lock, this.command), lock: new MigrationLock(redis, keys.lock) };
   }

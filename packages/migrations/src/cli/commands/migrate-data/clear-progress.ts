@@ -10,7 +10,7 @@ export function clearProgressCommand(): Command {
       .argument('[name]', 'only checkpoints whose name starts with this (e.g. a migration id); default all'),
   ).action((name: string | undefined, options: CommonOptions) =>
     withMigrator(options, async (migrator) => {
-      const store = new CheckpointStore(await migrator.client(), migrator.keyPrefix);
+      const store = new CheckpointStore(await migrator.client(), migrator.statePrefix);
       const removed = await store.clear(name === undefined ? 'all' : { prefix: name });
       console.log(
         removed === 0

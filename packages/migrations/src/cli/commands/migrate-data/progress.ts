@@ -38,7 +38,7 @@ export function progressCommand(): Command {
     new Command('progress').description('show the saved progress of interrupted migrations (a rerun resumes from it)').option('--json', 'print it as JSON'),
   ).action((options: CommonOptions & { json?: boolean }) =>
     withMigrator(options, async (migrator) => {
-      const checkpoints = await new CheckpointStore(await migrator.client(), migrator.keyPrefix).list();
+      const checkpoints = await new CheckpointStore(await migrator.client(), migrator.statePrefix).list();
       if (options.json) console.log(JSON.stringify(checkpoints, null, 2));
       else if (checkpoints.length === 0) console.log('No saved progress: no batched migration was interrupted.');
       else for (const c of checkpoints) console.log(formatCheckpoint(c));

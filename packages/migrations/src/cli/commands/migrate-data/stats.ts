@@ -18,7 +18,7 @@ export function statsCommand(): Command {
         models,
         timeZone: options.timezone,
         batchSize: options.batchSize,
-        keyPrefix: migrator.keyPrefix,
+        keyPrefix: migrator.statePrefix,
         logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
       });
       if (options.json) {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { formatStatus } from '../../format-status';
-import { withCommonOptions, withMigrator, type CommonOptions } from '../../options';
+import { builtinEnableHint, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
 
 /** `om migrate-data status`: what is applied, what is pending, what changed. */
 export function statusCommand(): Command {
@@ -16,7 +16,7 @@ export function statusCommand(): Command {
       if (options.json) {
         console.log(JSON.stringify(blocked ? { ...status, blocked } : status, null, 2));
       } else {
-        console.log(formatStatus(status, { detailed: options.detailed, blocked }));
+        console.log(formatStatus(status, { detailed: options.detailed, blocked, enableHint: builtinEnableHint }));
       }
     }),
   );

@@ -36,7 +36,7 @@ export function verifyCommand(): Command {
         const check = await checkDatetimeData(await migrator.client(), {
           models,
           batchSize: options.batchSize,
-          keyPrefix: migrator.keyPrefix,
+          keyPrefix: migrator.statePrefix,
           logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
           limit: options.limit,
         });

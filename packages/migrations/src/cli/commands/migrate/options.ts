@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import type { SchemaStrategy } from '../../../schema/plan';
-import { parseLeaseSeconds, parseSeconds } from '../../options';
+import { NAMESPACE_HELP, parseLeaseSeconds, parseSeconds } from '../../options';
 
 /** The options every `om migrate` command accepts. */
 export interface SchemaCliOptions {
@@ -10,6 +10,7 @@ export interface SchemaCliOptions {
   migrationsDir?: string;
   redisUrl?: string;
   keyPrefix?: string;
+  namespace?: string;
   strategy?: SchemaStrategy;
   lockTimeout?: number;
   lockLease?: number;
@@ -37,6 +38,7 @@ export function withSchemaOptions(command: Command, use: SchemaOptionUse = { red
   add(new Option('--migrations-dir <dir>', 'migrations root folder (env REDIS_OM_MIGRATIONS_DIR, default "migrations")'), true);
   add(new Option('--redis-url <url>', 'Redis to migrate (env REDIS_OM_URL, default redis://localhost:6379)'), use.redis);
   add(new Option('--key-prefix <prefix>', 'prefix of the keys that hold the ledger and the lock').default('om:migrations:'), use.redis);
+  add(new Option('--namespace <name>', NAMESPACE_HELP), use.redis);
   add(
     new Option('--strategy <swap|recreate>', 'swap: build beside, switch an alias (default); recreate: drop and create').argParser(parseStrategy),
     use.indexing,
@@ -78,6 +80,7 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     migrationsDir: options.migrationsDir,
     redisUrl: options.redisUrl,
     keyPrefix: options.keyPrefix,
+    namespace: options.namespace,
     strategy: options.strategy,
     lockTimeoutMs: ms(options.lockTimeout),
     lockLeaseMs: ms(options.lockLease),
