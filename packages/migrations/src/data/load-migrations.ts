@@ -6,6 +6,7 @@ import { MigrationGraphError, MigrationLoadError, describeCause } from '../error
 import { BaseMigration, type DataMigration, type LoadedMigration } from './migration';
 import { classifyMigrationFileName, MIGRATION_EXTENSIONS } from '../loading/migration-name';
 import { looksLikePath, requireFresh } from '../loading/require-fresh';
+import { describeUnresolvedImport, unresolvedImportOf } from '../loading/path-aliases';
 import { ensureTypeScriptLoader } from '../loading/typescript';
 
 /** The folder under the migrations root that holds data migrations. */
@@ -147,6 +148,11 @@ function requireMigrationModule(file: string, shown: string, cwd?: string): unkn
   } catch (cause) {
     const missing = /Cannot find module '([^']+)'/.exec(describeCause(cause))?.[1];
     const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && missing === file;
+    const unresolved = notFound ? undefined : unresolvedImportOf(cause);
+    if (unresolved) {
+      const { message, hint } = describeUnresolvedImport(unresolved, cwd ?? process.cwd());
+      throw new MigrationLoadError(shown, `Cannot load ${shown}: ${message}`, { cause, hint });
+    }
     throw new MigrationLoadError(
       shown,
       notFound ? `Cannot find migration module ${shown}.` : `Cannot load ${shown}: ${missing !== undefined ? `Cannot find module '${missing}'` : firstLines(describeCause(cause))}`,

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { ConfigError, MigrationLoadError, describeCause } from '../errors';
 import { looksLikePath, requireFresh } from './require-fresh';
+import { describeUnresolvedImport, unresolvedImportOf } from './path-aliases';
 import { ensureTypeScriptLoader } from './typescript';
 
 /** One field of a redis-om 0.4 `Schema`, as the engine reads it. */
@@ -65,12 +66,20 @@ export function loadModelSchemas(specifier: string, cwd: string = process.cwd())
     exported = requireFresh(file, cwd);
   } catch (cause) {
     const notFound = (cause as { code?: string }).code === 'MODULE_NOT_FOUND' && describeCause(cause).includes(`'${file}'`);
+    if (notFound) {
+      throw new MigrationLoadError(shown, `Cannot find the models entry ${shown}.`, {
+        cause,
+        hint: 'Pass --models the module that exports your redis-om Schemas, e.g. --models src/models.ts.',
+      });
+    }
+    // An import of the entry (or of a library it imports) that does not resolve: name it, and
+    // where its path mapping was looked for; --models itself was found.
+    const unresolved = unresolvedImportOf(cause);
+    const described = unresolved && describeUnresolvedImport(unresolved, cwd);
     throw new MigrationLoadError(
       shown,
-      notFound
-        ? `Cannot find the models entry ${shown}.`
-        : `Cannot load the models entry ${shown}: ${describeCause(cause).split('\n')[0]}`,
-      { cause, hint: 'Pass --models the module that exports your redis-om Schemas, e.g. --models src/models.ts.' },
+      `Cannot load the models entry ${shown}: ${described ? described.message : describeCause(cause).split('\n')[0]}`,
+      { cause, hint: described ? described.hint : `Fix ${shown} (or what it imports) and run the command again.` },
     );
   }
   const schemas: ModelSchema[] = [];
