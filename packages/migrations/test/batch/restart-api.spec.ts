@@ -121,7 +121,7 @@ describe('scans over a redis-server that restarts (AOF), through the API', () =>
     await seedEvents(redis, KEYS);
     const logger = captureLogger();
     const project = makeProject();
-    const migrator = new DataMigrator({ redisUrl: server.url, cwd: project.dir, models: resolve(__dirname, '../datetime/fixtures/hash-models.ts'), logger, batch: { batchSize: 200 } });
+    const migrator = new DataMigrator({ redisUrl: server.url, cwd: project.dir, models: resolve(__dirname, '../datetime/fixtures/hash-models.ts'), builtins: ['datetime'], logger, batch: { batchSize: 200 } });
     try {
       await migrator.run();
       let restarted: Promise<void> | undefined;
@@ -162,7 +162,7 @@ export const orderSchema = new Schema('Order', { placedAt: { type: 'date' } }, {
 `,
     });
     const logger = captureLogger();
-    const migrator = new DataMigrator({ redisUrl: server.url, cwd: project.dir, models: 'models.ts', logger, batch: { batchSize: 100 } });
+    const migrator = new DataMigrator({ redisUrl: server.url, cwd: project.dir, models: 'models.ts', builtins: ['datetime'], logger, batch: { batchSize: 100 } });
     try {
       const pipeline = redis.pipeline();
       for (let i = 0; i < 3000; i += 1) pipeline.hset(`Event:${i}`, 'createdAt', '2024-01-02').hset(`Order:${i}`, 'placedAt', '2024-01-03');

@@ -98,7 +98,7 @@ const CASES: readonly Case[] = [
   { title: 'run --target of an unknown id', args: ['migrate-data', 'run', '-y', '--target', '20990101_000000_nope'], message: /20990101_000000_nope/ },
   { title: '--module that does not exist', args: ['migrate-data', 'run', '-y', '--module', './nope.ts'], message: 'Cannot find migration module nope.ts.' },
   { title: '--module without MIGRATIONS', args: ['migrate-data', 'run', '-y', '--module', './list.ts'], files: { 'list.ts': 'export const other = 1;' }, message: 'Module list.ts does not export an array named MIGRATIONS.' },
-  { title: '--models that does not exist', args: ['migrate-data', 'run', '-y', '--models', './models-nope.ts'], message: /models-nope/ },
+  { title: '--models that does not exist', args: ['migrate-data', 'run', '-y', '--models', './models-nope.ts', '--builtin', 'datetime'], message: /models-nope/ },
   { title: 'run without -y and without a terminal', args: ['migrate-data', 'run'], message: /-y/ },
 ];
 
@@ -176,17 +176,17 @@ describe('bad input, case by case: one clear message, a non-zero exit, the ledge
     }
   });
 
-  it('--models without any date field registers no built-in (so it can run once a date field exists)', async () => {
+  it('--builtin datetime with models without any date field registers nothing (so it can run once a date field exists)', async () => {
     const project = makeProject({
       ...FILES,
       'models.ts': "import { Schema } from 'redis-om';\nexport const s = new Schema('person', { name: { type: 'string' } }, { dataStructure: 'HASH' });\n",
     });
     try {
-      const result = await runOm(['migrate-data', 'run', '-y', '--models', 'models.ts'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+      const result = await runOm(['migrate-data', 'run', '-y', '--models', 'models.ts', '--builtin', 'datetime'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
       expect(result.code).toBe(0);
       expect(await live.redis.hkeys(LEDGER)).toEqual(['20200101_000000_ok']);
       project.write('models.ts', "import { Schema } from 'redis-om';\nexport const s = new Schema('person', { name: { type: 'string' }, born: { type: 'date' } }, { dataStructure: 'HASH' });\n");
-      const status = await runOm(['migrate-data', 'status', '--models', 'models.ts'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+      const status = await runOm(['migrate-data', 'status', '--models', 'models.ts', '--builtin', 'datetime'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
       expect(status.stdout).toMatch(/Pending: 1/);
     } finally {
       project.remove();

@@ -49,11 +49,19 @@ export default defineMigration({ id: '20200103_000000_repo', async up(ctx) {
       expect((await om(['migrate-data', 'run', '-y'])).stderr).toBe('');
       expect(await client.hget('user:4', 'name')).toBe('n4');
 
+      // A namespace stays in the slot of the lock: the ledger's Lua script takes both keys.
+      const namespaced = await om(['migrate-data', 'run', '-y', '--namespace', 'worker']);
+      expect(namespaced.stderr).toBe('');
+      expect(await client.hkeys('{om:migrations}:worker:data:ledger')).toEqual(expect.arrayContaining(['20200101_000000_a', '20200103_000000_repo']));
+      expect((await om(['migrate-data', 'rollback', '20200102_000000_b', '-y', '--namespace', 'worker'])).code).toBe(0);
+      expect((await client.hkeys('{om:migrations}:worker:data:ledger')).sort()).toEqual(['20200101_000000_a', '20200103_000000_repo']);
+      expect(await client.hlen('{om:migrations}:data:ledger')).toBe(3);
+
       const db = await runOm(['migrate-data', 'status'], { cwd: project.dir, env: { REDIS_OM_URL: `${cluster.url}/2` } });
       expect(db.code).toBe(1);
       expect(db.stderr).toContain('is a Redis Cluster node, and a cluster has only database 0.');
     } finally {
       project.remove();
     }
-  });
+  }, 60_000);
 });

@@ -37,7 +37,7 @@ describe('Ctrl-C and SIGTERM sent to om migrate-data (real processes, real signa
     try {
       await seedEvents(live.redis, KEYS);
       const otherKeys = await live.redis.dbsize();
-      const run = () => spawnOm(['migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '200'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+      const run = () => spawnOm(['migrate-data', 'run', '-y', '--models', MODELS, '--builtin', 'datetime', '--batch-size', '200'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
       let last = 0;
       for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
         const om = run();

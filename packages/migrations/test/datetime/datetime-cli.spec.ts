@@ -26,13 +26,29 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     project.remove();
   });
 
-  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS, '--builtin', 'datetime'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
 
-  it('is pending only with --models, and converts every date field of the models, and nothing else', async () => {
+  it('is pending only where enabled (--builtin datetime), and converts every date field of the models, and nothing else', async () => {
     await seedEvents(live.redis, 500);
     const before = await snapshot(live.redis);
-    const withoutModels = await runOm(['migrate-data', 'status'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+    const plain = (...args: string[]) => runOm(['migrate-data', ...args], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+    const withoutModels = await plain('status');
     expect(withoutModels.stdout).not.toContain(ID);
+    // Declaring models enables nothing: status offers the built-in, a run leaves every date alone.
+    const offered = await plain('status', '--models', MODELS);
+    expect(offered.stdout).toContain('Pending: 0');
+    expect(offered.stdout).toContain(
+      `Built-in migrations not enabled (they run only where enabled):\n  - ${ID}  (Convert date fields from ISO 8601 strings to epoch seconds (HASH: decimal text, JSON: number); to enable it, pass \`--builtin datetime\`)`,
+    );
+    const notEnabled = await plain('run', '-y', '--models', MODELS);
+    expect(notEnabled.code).toBe(0);
+    expect(await snapshot(live.redis)).toEqual(before);
+    const noModels = await plain('run', '-y', '--builtin', 'datetime');
+    expect(noModels.code).toBe(1);
+    expect(noModels.stderr).toContain('The built-in migration datetime (--builtin datetime) needs your models to find the date fields.');
+    const unknown = await plain('status', '--builtin', 'dates');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("option '--builtin <name>' argument 'dates' is invalid. expected one of: datetime.");
     expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
 
     const run = await om('run', '-y');
@@ -64,7 +80,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(verify.stdout).toContain('Date fields: 1500 values in 500 keys checked, 0 not epoch seconds in range.');
     expect(verify.stdout).toContain('Verification passed.');
     expect(await live.redis.hlen('om:migrations:data:progress')).toBe(0);
-  });
+  }, 60_000);
 
   it('--timezone reads naive date-times in that zone; an unknown zone is refused', async () => {
     await seedEvents(live.redis, 20);
@@ -210,7 +226,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
 
   it('draws a progress bar on a terminal', async () => {
     await seedEvents(live.redis, 100);
-    const run = await runOmInTerminal(['migrate-data', 'run', '--models', MODELS], 'y\r', { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
+    const run = await runOmInTerminal(['migrate-data', 'run', '--models', MODELS, '--builtin', 'datetime'], 'y\r', { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
     expect(run.stdout).toMatch(/up:Event \|[█░]+\| 100%/);
   });
 });

@@ -119,7 +119,7 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
   });
   beforeEach(() => redis.flushall());
 
-  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS], { cwd: project.dir, env: { REDIS_OM_URL: stack.url } });
+  const om = (...args: string[]) => runOm(['migrate-data', ...args, '--models', MODELS, '--builtin', 'datetime'], { cwd: project.dir, env: { REDIS_OM_URL: stack.url } });
 
   async function seed(count: number): Promise<Doc[]> {
     const docs = Array.from({ length: count }, (_, i) => shipment(i));
@@ -285,7 +285,7 @@ describeWithRedisStack('om migrate-data with the built-in datetime migration on 
       chases.push(appWrite(chaser, i, OPS[(i / 10) % OPS.length]!));
     });
 
-    const child = spawn(process.execPath, [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '500'], {
+    const child = spawn(process.execPath, [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--builtin', 'datetime', '--batch-size', '500'], {
       cwd: project.dir,
       env: { ...process.env, REDIS_OM_URL: stack.url },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ describeWithRedisStack('datetime migration on RedisJSON documents', (stack) => {
 
   it('converts top-level and nested-path dates to numbers of seconds, and rolls back to ISO strings', async () => {
     await seed(40);
-    const migrator = new DataMigrator({ redis, models: MODELS, keyPrefix: PREFIX, migrationsDir: __dirname /* no data-migrations/ here: the built-in only */ });
+    const migrator = new DataMigrator({ redis, models: MODELS, builtins: ['datetime'], keyPrefix: PREFIX, migrationsDir: __dirname /* no data-migrations/ here: the built-in only */ });
     try {
       await migrator.run();
       expect(await doc('Order:0')).toEqual({ placedAt: 1704164645.5, shipping: { at: 1704236400, carrier: 'x' }, total: 0 });

@@ -33,7 +33,7 @@ describe('resume after SIGKILL (200k keys, real processes)', () => {
   function runUntil(kill?: (keysDone: number | undefined, lockHeld: boolean) => boolean) {
     const child = spawn(
       process.execPath,
-      [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '500', '--lock-lease', '1', '--lock-timeout', '10'],
+      [OM_BIN, 'migrate-data', 'run', '-y', '--models', MODELS, '--builtin', 'datetime', '--batch-size', '500', '--lock-lease', '1', '--lock-timeout', '10'],
       { cwd: project.dir, env: { ...process.env, REDIS_OM_URL: live.server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';

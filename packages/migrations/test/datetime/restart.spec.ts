@@ -48,7 +48,7 @@ describe('a redis-server restarted during the datetime migration (AOF, real proc
   });
 
   const run = (): OmProcess =>
-    spawnOm(['migrate-data', 'run', '-y', '--models', MODELS, '--batch-size', '200', '--lock-lease', '10'], {
+    spawnOm(['migrate-data', 'run', '-y', '--models', MODELS, '--builtin', 'datetime', '--batch-size', '200', '--lock-lease', '10'], {
       cwd: project.dir,
       env: { REDIS_OM_URL: server.url },
     });
