@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import {
+  BUILTIN_NAMES as ENGINE_BUILTIN_NAMES,
   DATA_MIGRATIONS_FOLDER as ENGINE_DATA_FOLDER,
   SCHEMA_MIGRATIONS_FOLDER as ENGINE_SCHEMA_FOLDER,
 } from '@om/migrations';
 import {
+  BUILTIN_NAMES,
   DATA_MIGRATIONS_FOLDER,
   joinProjectPath,
   nearest,
@@ -72,9 +74,17 @@ describe('project settings (metadata.om)', () => {
     expect(problem).toContain('configurations.staging: Unrecognized key: "redisUrl"; keep the Redis URL');
   });
 
-  it("names the engine's migrations folders, without loading the engine", () => {
+  it("names the engine's migrations folders and built-ins, without loading the engine", () => {
     expect(DATA_MIGRATIONS_FOLDER).toBe(ENGINE_DATA_FOLDER);
     expect(SCHEMA_MIGRATIONS_FOLDER).toBe(ENGINE_SCHEMA_FOLDER);
+    expect(BUILTIN_NAMES).toEqual(ENGINE_BUILTIN_NAMES);
+  });
+
+  it('takes a namespace and the built-ins to enable, and refuses a built-in the engine does not have', () => {
+    expect(parseProjectSettings({ namespace: 'shop-api', builtins: ['datetime'] }, 'p')).toEqual({ namespace: 'shop-api', builtins: ['datetime'] });
+    expect(() => parseProjectSettings({ builtins: ['dates'] }, 'apps/api/project.json')).toThrow(
+      /^Invalid Redis OM settings \(metadata.om\) in apps\/api\/project.json: builtins.0: Invalid input: expected "datetime"/,
+    );
   });
 
   it('lays the selected configuration over the base settings', () => {

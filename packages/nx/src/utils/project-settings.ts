@@ -17,6 +17,9 @@ export const DEFAULT_REDIS_URL_ENV = 'REDIS_OM_URL';
 export const DATA_MIGRATIONS_FOLDER = 'data-migrations';
 export const SCHEMA_MIGRATIONS_FOLDER = 'schema-migrations';
 
+/** The engine's built-in migrations, by the name `builtins` takes (a spec checks they are the engine's). */
+export const BUILTIN_NAMES = ['datetime'] as const;
+
 /** The schemas of `metadata.om`, built from zod once it is loaded. */
 function buildSchemas(z: typeof Zod.z) {
   const envVarName = z
@@ -33,6 +36,8 @@ function buildSchemas(z: typeof Zod.z) {
       module: relativePath.optional(),
       redisUrlEnv: envVarName.optional(),
       keyPrefix: z.string().min(1).optional(),
+      namespace: z.string().min(1).optional(),
+      builtins: z.array(z.enum(BUILTIN_NAMES)).optional(),
       lockTimeout: z.number().nonnegative().optional(),
       lockLease: z.number().nonnegative().optional(),
     })

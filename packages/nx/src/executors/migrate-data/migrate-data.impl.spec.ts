@@ -101,6 +101,15 @@ describe('@om/nx:migrate-data against a real redis-server', () => {
     expect(redis.cli('exists', 'second')).toBe('0');
   });
 
+  it("keeps the project's ledger under its name, and under a configuration's keyPrefix the layout before namespaces", async () => {
+    await run({ action: 'run', limit: 1 });
+    expect(redis.cli('hkeys', 'om:migrations:app:data:ledger')).toBe('20250101_000000_first');
+    expect(redis.cli('exists', 'om:migrations:data:ledger')).toBe('0');
+    await run({ action: 'run', limit: 1 }, 'staging');
+    expect(redis.cli('hkeys', 'staging:data:ledger')).toBe('20250101_000000_first');
+    expect(redis.cli('get', 'second')).toBe('');
+  });
+
   it('prints exactly what the CLI prints for the same call', async () => {
     await run({ action: 'status' });
     const fromExecutor = output.splice(0);
@@ -111,6 +120,8 @@ describe('@om/nx:migrate-data against a real redis-server', () => {
       join(root, 'apps/app/migrations'),
       '--redis-url',
       redis.url,
+      '--namespace',
+      'app',
     ]);
     expect(fromExecutor).toEqual(output);
     expect(fromExecutor.join('\n')).toMatch(/pending/i);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describeArgv, parseOptions, toArgv, type RunContext } from './options';
 
-const ctx: RunContext = { workspaceRoot: '/ws', projectRoot: 'apps/app', env: {} };
+const ctx: RunContext = { workspaceRoot: '/ws', projectName: 'app', projectRoot: 'apps/app', env: {} };
 const dir = join('/ws', 'apps/app', 'migrations');
 
 describe('parseOptions', () => {
@@ -65,6 +65,8 @@ describe('toArgv', () => {
       '--yes',
       '--migrations-dir',
       dir,
+      '--namespace',
+      'app',
     ]);
   });
 
@@ -221,7 +223,32 @@ describe('toArgv', () => {
   it('shows the equivalent command with paths relative to the workspace and the password hidden', () => {
     const argv = toArgv(parseOptions({ action: 'run', yes: true, redisUrl: 'redis://:s3cret@h:6379' }), {}, ctx);
     expect(describeArgv(argv, '/ws')).toBe(
-      `om migrate-data run --yes --migrations-dir ${join('apps/app/migrations')} --redis-url redis://***@h:6379`,
+      `om migrate-data run --yes --migrations-dir ${join('apps/app/migrations')} --redis-url redis://***@h:6379 --namespace app`,
     );
+  });
+});
+
+describe('namespace and built-ins', () => {
+  const flagValues = (argv: string[], flag: string) => argv.flatMap((arg, i) => (arg === flag ? [argv[i + 1]] : []));
+
+  it("keeps the project's ledgers under its name by default; metadata.om.namespace or the option overrides it", () => {
+    expect(flagValues(toArgv(parseOptions({ action: 'status' }), {}, ctx), '--namespace')).toEqual(['app']);
+    expect(flagValues(toArgv(parseOptions({ action: 'status' }), { namespace: 'shop' }, ctx), '--namespace')).toEqual(['shop']);
+    expect(flagValues(toArgv(parseOptions({ action: 'status', namespace: 'x' }), { namespace: 'shop' }, ctx), '--namespace')).toEqual(['x']);
+  });
+
+  it('passes no namespace once a key prefix is set (option or metadata.om), unless a namespace is set too', () => {
+    const viaSettings = toArgv(parseOptions({ action: 'status' }), { keyPrefix: 'om:migrations:' }, ctx);
+    expect(flagValues(viaSettings, '--key-prefix')).toEqual(['om:migrations:']);
+    expect(viaSettings).not.toContain('--namespace');
+    expect(toArgv(parseOptions({ action: 'status', keyPrefix: 'k:' }), {}, ctx)).not.toContain('--namespace');
+    expect(flagValues(toArgv(parseOptions({ action: 'status' }), { keyPrefix: 'k:', namespace: 'n' }, ctx), '--namespace')).toEqual(['n']);
+  });
+
+  it('passes each built-in of the option or of metadata.om as one --builtin, and none by default', () => {
+    expect(toArgv(parseOptions({ action: 'run' }), {}, ctx)).not.toContain('--builtin');
+    expect(flagValues(toArgv(parseOptions({ action: 'run' }), { builtins: ['datetime'] }, ctx), '--builtin')).toEqual(['datetime']);
+    expect(flagValues(toArgv(parseOptions({ action: 'run', builtins: ['datetime'] }), {}, ctx), '--builtin')).toEqual(['datetime']);
+    expect(() => parseOptions({ action: 'run', builtins: ['dates'] })).toThrow(/builtins/);
   });
 });

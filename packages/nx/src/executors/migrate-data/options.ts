@@ -1,6 +1,6 @@
 import { FAILURE_MODES, type FailureMode } from '@om/migrations';
 import { z } from 'zod';
-import type { EnvironmentSettings } from '../../utils/project-settings';
+import { BUILTIN_NAMES, type EnvironmentSettings } from '../../utils/project-settings';
 import { toArgv as commandArgv, type RunContext } from '../shared/argv';
 import { projectOptions, YES_DESCRIPTION } from '../shared/common-options';
 import {
@@ -123,6 +123,14 @@ export const MIGRATE_DATA = defineExecutorTable({
       actions: BATCH,
       cli: '--max-errors',
     },
+    builtins: {
+      description:
+        "Built-in migrations to run beside the project's own (datetime: 001_datetime_fields_to_timestamps on the date fields of models). Default: the project's metadata.om.builtins, then none.",
+      schema: z.array(z.enum(BUILTIN_NAMES)),
+      actions: 'every',
+      cli: '--builtin',
+      fallback: ({ settings }) => settings.builtins,
+    },
     timezone: {
       description: 'read naive ISO date-times in this IANA time zone (default UTC).',
       schema: z.string().min(1),
@@ -133,12 +141,16 @@ export const MIGRATE_DATA = defineExecutorTable({
       migrationsDir:
         'Migrations root, relative to the project root. Default: the project\'s metadata.om.migrationsDir, then "migrations".',
       models:
-        "Module exporting the project's redis-om Schemas, relative to the project root (enables the built-in 001_datetime_fields_to_timestamps). Default: the project's metadata.om.models when it is a single path.",
+        "Module exporting the project's redis-om Schemas, relative to the project root: what the built-ins and stats/verify work on. Default: the project's metadata.om.models when it is a single path.",
       redisUrl: 'Redis to migrate. Prefer redisUrlEnv: never commit a URL that holds a password.',
       redisUrlEnv:
         "Name of the environment variable that holds the Redis URL. Default: the project's metadata.om.redisUrlEnv, then REDIS_OM_URL.",
     }),
   },
+  // `status` tells how to enable a built-in: under Nx, in the project's settings.
+  engineEnv: ({ project }) => ({
+    OM_BUILTIN_ENABLE_HINT: `add "builtins": ["<name>"] to metadata.om of project ${project} (or pass --builtins=<name>)`,
+  }),
   refine: (options, ctx) => {
     if (options.action === 'rollback' && (options.id === undefined) === (options.steps === undefined)) {
       ctx.addIssue({

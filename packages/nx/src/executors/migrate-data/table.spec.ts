@@ -11,10 +11,10 @@ describe('@om/nx:migrate-data options', () => {
     expect(MIGRATE_DATA.options.failureMode.schema.options).toEqual(option.argChoices);
   });
 
-  it("spells each flag as its option's name, but upTo: the CLI's --target, a name Nx keeps", () => {
+  it("spells each flag as its option's name, but upTo (the CLI's --target, a name Nx keeps) and builtins (a list, one --builtin each)", () => {
     const renamed = Object.entries(MIGRATE_DATA.options)
       .filter(([name, option]) => option.cli.startsWith('--') && option.cli !== `--${kebabCase(name)}`)
       .map(([name, option]) => `${name} → ${option.cli}`);
-    expect(renamed).toEqual(['upTo → --target']);
+    expect(renamed).toEqual(['upTo → --target', 'builtins → --builtin']);
   });
 });

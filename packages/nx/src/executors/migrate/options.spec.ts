@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describeArgv, type RunContext } from '../shared/argv';
 import { parseOptions, toArgv } from './options';
 
-const ctx: RunContext = { workspaceRoot: '/ws', projectRoot: 'apps/app', env: {} };
+const ctx: RunContext = { workspaceRoot: '/ws', projectName: 'app', projectRoot: 'apps/app', env: {} };
 const dir = join('/ws', 'apps/app', 'migrations');
 
 describe('parseOptions (migrate)', () => {
@@ -57,6 +57,8 @@ describe('toArgv (migrate)', () => {
       '--yes',
       '--migrations-dir',
       dir,
+      '--namespace',
+      'app',
       '--strategy',
       'recreate',
       '--indexing-timeout',
@@ -95,7 +97,7 @@ describe('toArgv (migrate)', () => {
   it('check needs no Redis: it neither reads the Redis URL variable nor passes a URL', () => {
     const settings = { models: 'src/models.ts', redisUrlEnv: 'UNSET_REDIS_URL' };
     const argv = toArgv(parseOptions({ action: 'check', yes: true, redisUrl: 'redis://x:1' }), settings, ctx);
-    expect(argv).toEqual(['migrate', 'check', '--migrations-dir', dir, '--models', join('/ws/apps/app/src/models.ts')]);
+    expect(argv).toEqual(['migrate', 'check', '--migrations-dir', dir, '--models', join('/ws/apps/app/src/models.ts'), '--namespace', 'app']);
     // Every other action needs the variable.
     expect(() => toArgv(parseOptions({ action: 'verify' }), settings, ctx)).toThrow(/UNSET_REDIS_URL is not set/);
   });
@@ -107,7 +109,7 @@ describe('toArgv (migrate)', () => {
   it('shows the equivalent command', () => {
     const argv = toArgv(parseOptions({ action: 'auto', dryRun: true, redisUrl: 'redis://:pw@h:6379' }), {}, ctx);
     expect(describeArgv(argv, '/ws')).toBe(
-      `om migrate auto --dry-run --migrations-dir ${join('apps/app/migrations')} --redis-url redis://***@h:6379`,
+      `om migrate auto --dry-run --migrations-dir ${join('apps/app/migrations')} --redis-url redis://***@h:6379 --namespace app`,
     );
   });
 });

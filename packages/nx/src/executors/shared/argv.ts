@@ -5,6 +5,8 @@ import { appliesTo, type ExecutorOption, type ExecutorTable } from './option-tab
 /** Everything the executor needs to know about where it runs. */
 export interface RunContext {
   workspaceRoot: string;
+  /** The Nx project's name: its namespace unless the settings name one or a key prefix. */
+  projectName: string;
   projectRoot: string;
   env: NodeJS.ProcessEnv;
   /** Nx's own `--verbose` (or NX_VERBOSE_LOGGING): the CLI's `--verbose` follows it. */
@@ -39,7 +41,7 @@ export function toArgv<A extends string>(
   ];
   for (const [name, option] of ordered) {
     if (option.cli === 'argument' || option.cli === 'none') continue;
-    const value = options[name] ?? option.fallback?.({ settings, env: context.env, options });
+    const value = options[name] ?? option.fallback?.({ settings, env: context.env, options, project: context.projectName });
     pushFlag(
       argv,
       option.cli,
@@ -82,6 +84,7 @@ function resolvePath(value: string, kind: 'folder' | 'module', projectDir: strin
 
 function pushFlag(argv: string[], flag: string, value: unknown): void {
   if (value === undefined || value === false) return;
-  if (value === true) argv.push(flag);
+  if (Array.isArray(value)) for (const item of value) argv.push(flag, String(item));
+  else if (value === true) argv.push(flag);
   else argv.push(flag, String(value));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_PROJECT_MIGRATIONS_DIR, singleModelsPath } from '../../utils/project-settings';
+import { DEFAULT_PROJECT_MIGRATIONS_DIR, singleModelsPath, type EnvironmentSettings } from '../../utils/project-settings';
 import { redisUrlFromEnv } from './argv';
 import type { ExecutorOption } from './option-table';
 
@@ -69,6 +69,14 @@ export function projectOptions(about: {
       cli: '--key-prefix',
       fallback: ({ settings }) => settings.keyPrefix,
     },
+    namespace: {
+      description:
+        "Whose ledgers and progress these are: they live under <keyPrefix><namespace>:, while the lock stays shared. Default: the project's metadata.om.namespace, then the project's name; none when a keyPrefix is set (the layout before namespaces).",
+      schema: z.string().min(1),
+      actions: 'every',
+      cli: '--namespace',
+      fallback: ({ settings, options, project }) => settings.namespace ?? (keyPrefixGiven(settings, options) ? undefined : project),
+    },
     lockTimeout: {
       description: 'Seconds to wait for another run to release the migration lock (default 60).',
       schema: seconds,
@@ -85,6 +93,15 @@ export function projectOptions(about: {
       fallback: ({ settings }) => settings.lockLease,
     },
   } as const satisfies Record<string, ExecutorOption<never>>;
+}
+
+/**
+ * Whether a key prefix was chosen (option or `metadata.om`): a project that names one keeps its
+ * state where it did before namespaces, so an old workspace finds its ledger by setting the old
+ * default prefix.
+ */
+function keyPrefixGiven(settings: EnvironmentSettings, options: Readonly<Record<string, unknown>>): boolean {
+  return options.keyPrefix !== undefined || settings.keyPrefix !== undefined;
 }
 
 /** `yes`: Nx tasks cannot answer a prompt, so the executors say yes unless told otherwise. */

@@ -9,6 +9,8 @@ export interface FallbackSources {
   env: NodeJS.ProcessEnv;
   /** The options as given. */
   options: Readonly<Record<string, unknown>>;
+  /** The Nx project the task runs for. */
+  project: string;
 }
 
 /** One executor option: everything schema.json, the validation, and the `om` argv need to know. */

@@ -31,6 +31,7 @@ export async function runOmCommand<A extends string>(
     const settings = settingsFor(projectSettings, context.configurationName);
     argv = toArgv(table, options, settings, {
       workspaceRoot: context.root,
+      projectName: name,
       projectRoot: project.root,
       env: process.env,
       verbose: context.isVerbose,
