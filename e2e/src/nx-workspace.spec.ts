@@ -1,7 +1,16 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { keyLines, note, REPO_ROOT, sh, startRedis, transcript, type CommandResult, type E2eRedis } from './support';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createNxWorkspace,
+  keyLines,
+  note,
+  sh,
+  startRedis,
+  transcript,
+  type CommandResult,
+  type E2eRedis,
+  type NxWorkspace,
+} from './support';
 
 /**
  * A new Nx user's path through @om/nx, in a workspace made by hand (create-nx-workspace
@@ -40,20 +49,12 @@ export const ${name}Schema = new Schema(
 
 describe('@om/nx in a real Nx 24 workspace', () => {
   const suiteStarted = Date.now();
-  let tmp: string;
+  let workspace: NxWorkspace;
   let ws: string;
   let redis: E2eRedis;
   let env: NodeJS.ProcessEnv;
 
-  const nx = (...args: string[]): CommandResult => {
-    const result = sh(join(ws, 'node_modules/.bin/nx'), args, { cwd: ws, env });
-    note(
-      keyLines(result.output)
-        .filter((line) => !/^\s*(NX\s+)?(Successfully ran|Ran target)/.test(line))
-        .slice(0, 14),
-    );
-    return result;
-  };
+  const nx = (...args: string[]): CommandResult => workspace.nx(...args);
   const git = (...args: string[]) => {
     const result = sh('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], {
       cwd: ws,
@@ -63,11 +64,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
     if (result.code !== 0) throw new Error(`git ${args.join(' ')} failed:\n${result.output}`);
     return result.output.trim();
   };
-  const write = (path: string, content: string | object) => {
-    mkdirSync(dirname(join(ws, path)), { recursive: true });
-    writeFileSync(join(ws, path), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
-  };
-  const read = (path: string) => readFileSync(join(ws, path), 'utf8');
+  const write = (path: string, content: string | object) => workspace.write(path, content);
+  const read = (path: string) => workspace.read(path);
   /** The JSON a command printed (`nx show project --json`), without the warnings around it. */
   const jsonOf = (output: string) => JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1));
   const dataMigrations = (project: string) =>
@@ -86,79 +84,43 @@ describe('@om/nx in a real Nx 24 workspace', () => {
   };
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'om-nx-e2e-'));
-    ws = join(tmp, 'workspace');
-    const repo = resolve(REPO_ROOT);
-
-    const build = sh('npm', ['run', 'build'], { cwd: repo });
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
-    const pack = sh('npm', ['pack', '-w', '@om/migrations', '-w', '@om/nx', '--pack-destination', tmp], { cwd: repo });
-    if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
-    const tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    const tarball = (prefix: string) => `file:../${tarballs.find((f) => f.startsWith(prefix))}`;
-    note(tarballs);
-
-    // A minimal Nx 24 workspace, by hand: package.json, nx.json, two projects.
-    mkdirSync(ws, { recursive: true });
-    write('package.json', {
-      name: 'om-e2e-workspace',
-      private: true,
-      devDependencies: {
-        nx: '24.0.6',
-        '@om/nx': tarball('om-nx-'),
-        '@om/migrations': tarball('om-migrations-'),
-        prettier: '^3.0.0',
-      },
-    });
-    write('nx.json', {
-      $schema: './node_modules/nx/schemas/nx-schema.json',
-      namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/**/*.spec.ts'] },
-    });
-    // Double quotes: the engine renders single quotes, so a passing check proves formatFiles ran.
-    write('.prettierrc', { singleQuote: false });
-    write('.gitignore', 'node_modules\n.nx\n*.local\n');
-    // app depends on the models library: a change there reaches app's migrations through ^production.
-    write('apps/app/project.json', {
-      name: 'app',
-      $schema: '../../node_modules/nx/schemas/project-schema.json',
-      implicitDependencies: ['models'],
-    });
-    write('libs/models/project.json', { name: 'models' });
-    write('libs/models/src/index.ts', 'export const shared = [];\n');
-    write('apps/app/src/models.ts', 'export const models = [];\n');
-    write('apps/other/project.json', {
-      name: 'other',
-      metadata: {
-        om: {
-          models: 'src/models.ts',
-          redisUrlEnv: 'OTHER_REDIS_URL',
-          // app and other share one Redis here: each keeps its own ledger.
-          keyPrefix: 'om:migrations:other:',
-          configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL', keyPrefix: 'staging:om:' } },
-        },
-      },
-    });
-    // other's models entry is a real redis-om module: the targets pass it as --models.
-    write('apps/other/src/models.ts', MODELS);
-    write('apps/other/README.md', '# other\n');
-
-    const install = sh('npm', ['install', '--no-audit', '--no-fund'], { cwd: ws });
-    if (install.code !== 0) throw new Error(`npm install failed:\n${install.output}`);
-
     redis = await startRedis();
-    env = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && !k.startsWith('npm_')),
-    );
-    Object.assign(env, {
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      NX_SKIP_NX_CACHE: 'true',
-      CI: 'true',
-      FORCE_COLOR: '0',
-      REDIS_OM_URL: redis.url,
-      OTHER_REDIS_URL: redis.url,
+    // A minimal Nx 24 workspace, by hand: two projects and a library.
+    workspace = createNxWorkspace({
+      name: 'om-e2e-workspace',
+      nxJson: { namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/**/*.spec.ts'] } },
+      files: {
+        // Double quotes: the engine renders single quotes, so a passing check proves formatFiles ran.
+        '.prettierrc': { singleQuote: false },
+        // app depends on the models library: a change there reaches app's migrations through ^production.
+        'apps/app/project.json': {
+          name: 'app',
+          $schema: '../../node_modules/nx/schemas/project-schema.json',
+          implicitDependencies: ['models'],
+        },
+        'libs/models/project.json': { name: 'models' },
+        'libs/models/src/index.ts': 'export const shared = [];\n',
+        'apps/app/src/models.ts': 'export const models = [];\n',
+        'apps/other/project.json': {
+          name: 'other',
+          metadata: {
+            om: {
+              models: 'src/models.ts',
+              redisUrlEnv: 'OTHER_REDIS_URL',
+              // A key prefix of its own: other keeps its ledger where it did before namespaces.
+              keyPrefix: 'om:migrations:other:',
+              configurations: { staging: { redisUrlEnv: 'STAGING_REDIS_URL', keyPrefix: 'staging:om:' } },
+            },
+          },
+        },
+        // other's models entry is a real redis-om module: the targets pass it as --models.
+        'apps/other/src/models.ts': MODELS,
+        'apps/other/README.md': '# other\n',
+      },
+      env: { REDIS_OM_URL: redis.url, OTHER_REDIS_URL: redis.url },
     });
+    ws = workspace.root;
+    env = workspace.env;
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-qm', 'workspace');
@@ -166,7 +128,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
 
   afterAll(async () => {
     await redis?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    workspace?.remove();
     transcript.push(`e2e suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)}s`);
     process.stdout.write(`\n--- e2e transcript ---\n${transcript.join('\n')}\n`);
   });
@@ -415,6 +377,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
         '--migrationsDir=migrations',
         '--redisUrlEnv=OTHER_REDIS_URL',
         '--keyPrefix=om:migrations:',
+        '--namespace=app',
         '--lockTimeout=2',
         '--lockLease=5',
         '--verbose',
@@ -423,7 +386,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       expect(omLine(result.output)).toBe(
         `om migrate-data run --dry-run --limit 1 --target ${first} --yes --failure-mode skip --batch-size 10 ` +
           `--max-errors 3 --timezone Europe/Paris --migrations-dir apps/app/migrations --redis-url ${redis.url} ` +
-          '--key-prefix om:migrations: --lock-timeout 2 --lock-lease 5 --verbose',
+          '--key-prefix om:migrations: --namespace app --lock-timeout 2 --lock-lease 5 --verbose',
       );
       expect(redis.cli('exists', 'e2e:app:flags')).toBe('0');
 
@@ -458,18 +421,19 @@ describe('@om/nx in a real Nx 24 workspace', () => {
         '--checkData',
         '--limit=2',
         '--models=src/models.ts',
+        '--builtins=datetime',
         '--verbose',
       );
       expect(result.code).toBe(0);
       expect(omLine(result.output)).toBe(
-        'om migrate-data verify --check-data --limit 2 --migrations-dir apps/other/migrations ' +
+        'om migrate-data verify --check-data --limit 2 --builtin datetime --migrations-dir apps/other/migrations ' +
           `--models apps/other/src/models.ts --redis-url ${redis.url} --key-prefix om:migrations:other: --verbose`,
       );
 
       result = nx('run', 'app:migrate-data-rollback', '--steps=1', '--dryRun', '--verbose');
       expect(result.code).toBe(0);
       expect(omLine(result.output)).toBe(
-        'om migrate-data rollback --dry-run --steps 1 --yes --migrations-dir apps/app/migrations --verbose',
+        'om migrate-data rollback --dry-run --steps 1 --yes --migrations-dir apps/app/migrations --namespace app --verbose',
       );
       expect(redis.cli('get', 'e2e:app:flags')).toBe('done');
 
@@ -477,7 +441,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       result = nx('run', 'app:migrate-data', '--action=clear-progress', '20250101_000000', '--verbose');
       expect(result.code).toBe(0);
       expect(omLine(result.output)).toBe(
-        'om migrate-data clear-progress 20250101_000000 --migrations-dir apps/app/migrations --verbose',
+        'om migrate-data clear-progress 20250101_000000 --migrations-dir apps/app/migrations --namespace app --verbose',
       );
 
       // The id is the first positional argument: stamp records the migration without running it.
@@ -642,7 +606,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       );
       expect(result.output.split('\n').find((line) => line.startsWith('> om '))).toBe(
         `> om migrate rollback ${id} --dry-run --migrations-dir apps/shop/migrations --models apps/shop/src/models.ts ` +
-          `--redis-url ${redis.url} --verbose`,
+          `--redis-url ${redis.url} --namespace shop --verbose`,
       );
 
       result = nx('run', 'shop:migrate', '--dry-run');
