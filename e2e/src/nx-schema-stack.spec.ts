@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { versionedIndexName } from '../../packages/migrations/src/schema/plan';
 import { schemaLedgerKey } from '../../packages/migrations/src/state/keys';
 import { printedCommands, printedPlan, startMonitor, writesAmong, type CommandMonitor } from '../../packages/migrations/test/support/monitor';
 import { describeWithRedisStack } from '../../packages/migrations/test/support/redis-stack';
-import { keyLines, note, REPO_ROOT, sh, transcript, type CommandResult } from './support';
+import { createNxWorkspace, keyLines, note, transcript, type CommandResult, type NxWorkspace } from './support';
 
 /**
  * The schema-migration targets of an Nx project (`migrate`, `migrate-status`, `migrate-verify`,
@@ -33,7 +32,7 @@ const LEDGER = schemaLedgerKey(KEY_PREFIX);
 
 describeWithRedisStack('@om/nx schema-migration targets on Redis Stack, in a real Nx 24 workspace', (stack) => {
   const suiteStarted = Date.now();
-  let tmp: string;
+  let workspace: NxWorkspace;
   let ws: string;
   let env: NodeJS.ProcessEnv;
   let redis: Redis;
@@ -54,10 +53,7 @@ describeWithRedisStack('@om/nx schema-migration targets on Redis Stack, in a rea
         resolvePromise({ code: code ?? 1, output });
       });
     });
-  const write = (path: string, content: string | object) => {
-    mkdirSync(dirname(join(ws, path)), { recursive: true });
-    writeFileSync(join(ws, path), typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
-  };
+  const write = (path: string, content: string | object) => workspace.write(path, content);
   const snapshots = () => {
     const dir = join(ws, 'apps/shop/migrations/schema-migrations');
     return readdirSync(dir)
@@ -72,45 +68,19 @@ describeWithRedisStack('@om/nx schema-migration targets on Redis Stack, in a rea
   const ledger = async () => Object.keys(await redis.hgetall(LEDGER)).sort();
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'om-nx-e2e-stack-'));
-    ws = join(tmp, 'workspace');
-    const repo = resolve(REPO_ROOT);
-    const build = sh('npm', ['run', 'build'], { cwd: repo });
-    if (build.code !== 0) throw new Error(`npm run build failed:\n${build.output}`);
-    const pack = sh('npm', ['pack', '-w', '@om/migrations', '-w', '@om/nx', '--pack-destination', tmp], { cwd: repo });
-    if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
-    const tarballs = readdirSync(tmp).filter((f) => f.endsWith('.tgz'));
-    const tarball = (prefix: string) => `file:../${tarballs.find((f) => f.startsWith(prefix))}`;
-
-    mkdirSync(ws, { recursive: true });
-    write('package.json', {
+    workspace = createNxWorkspace({
       name: 'om-e2e-stack-workspace',
-      private: true,
       dependencies: { 'redis-om': '^0.4.7' },
-      devDependencies: { nx: '24.0.6', '@om/nx': tarball('om-nx-'), '@om/migrations': tarball('om-migrations-'), prettier: '^3.0.0' },
+      // The plugin registered as `nx g @om/nx:init` registers it (the other e2e suite runs init).
+      nxJson: { plugins: ['@om/nx/plugin'] },
+      files: {
+        'apps/shop/project.json': { name: 'shop', metadata: { om: { models: 'src/models.ts', keyPrefix: KEY_PREFIX } } },
+        'apps/shop/src/models.ts': models(false),
+      },
+      env: { REDIS_OM_URL: stack.url },
     });
-    // The plugin registered as `nx g @om/nx:init` registers it (the other e2e suite runs init).
-    write('nx.json', {
-      $schema: './node_modules/nx/schemas/nx-schema.json',
-      namedInputs: { default: ['{projectRoot}/**/*'], production: ['default'] },
-      plugins: ['@om/nx/plugin'],
-    });
-    write('.gitignore', 'node_modules\n.nx\n');
-    write('apps/shop/project.json', { name: 'shop', metadata: { om: { models: 'src/models.ts', keyPrefix: KEY_PREFIX } } });
-    write('apps/shop/src/models.ts', models(false));
-    const install = sh('npm', ['install', '--no-audit', '--no-fund'], { cwd: ws });
-    if (install.code !== 0) throw new Error(`npm install failed:\n${install.output}`);
-
-    env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && !k.startsWith('npm_')));
-    Object.assign(env, {
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      NX_SKIP_NX_CACHE: 'true',
-      CI: 'true',
-      FORCE_COLOR: '0',
-      REDIS_OM_URL: stack.url,
-    });
+    ws = workspace.root;
+    env = workspace.env;
     redis = new Redis(stack.url);
     monitor = await startMonitor(stack.url);
     await redis.flushall();
@@ -122,7 +92,7 @@ describeWithRedisStack('@om/nx schema-migration targets on Redis Stack, in a rea
   afterAll(() => {
     monitor?.stop();
     redis?.disconnect();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    workspace?.remove();
     transcript.push(`e2e schema suite: ${((Date.now() - suiteStarted) / 1000).toFixed(1)}s`);
     process.stdout.write(`\n--- e2e schema transcript ---\n${transcript.join('\n')}\n`);
   });

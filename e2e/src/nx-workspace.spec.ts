@@ -421,14 +421,21 @@ describe('@om/nx in a real Nx 24 workspace', () => {
         '--checkData',
         '--limit=2',
         '--models=src/models.ts',
-        '--builtins=datetime',
         '--verbose',
       );
       expect(result.code).toBe(0);
       expect(omLine(result.output)).toBe(
-        'om migrate-data verify --check-data --limit 2 --builtin datetime --migrations-dir apps/other/migrations ' +
+        'om migrate-data verify --check-data --limit 2 --migrations-dir apps/other/migrations ' +
           `--models apps/other/src/models.ts --redis-url ${redis.url} --key-prefix om:migrations:other: --verbose`,
       );
+
+      result = nx('run', 'other:migrate-data-status', '--builtins=datetime', '--verbose');
+      expect(result.code).toBe(0);
+      expect(omLine(result.output)).toBe(
+        'om migrate-data status --builtin datetime --migrations-dir apps/other/migrations ' +
+          `--models apps/other/src/models.ts --redis-url ${redis.url} --key-prefix om:migrations:other: --verbose`,
+      );
+      expect(result.output).toContain('Pending migrations:\n  - 001_datetime_fields_to_timestamps');
 
       result = nx('run', 'app:migrate-data-rollback', '--steps=1', '--dryRun', '--verbose');
       expect(result.code).toBe(0);
