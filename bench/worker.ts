@@ -12,7 +12,7 @@ const FIELDS = ['createdAt', 'updatedAt', 'startsAt'];
 const BATCH = 1000;
 
 async function builtin(url: string): Promise<number> {
-  const migrator = new DataMigrator({ redisUrl: url, models: resolve(__dirname, 'models.ts'), migrationsDir: resolve(__dirname, 'no-migrations'), batch: { batchSize: BATCH } });
+  const migrator = new DataMigrator({ redisUrl: url, models: resolve(__dirname, 'models.ts'), builtins: ['datetime'], migrationsDir: resolve(__dirname, 'no-migrations'), batch: { batchSize: BATCH } });
   let keys = 0;
   migrator.on('batch', (p) => (keys = p.counters.keys));
   try {
