@@ -210,7 +210,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     // And forward again.
     expect((await om('run', '-y')).code).toBe(0);
     expect((await om('verify', '--check-data')).code).toBe(0);
-  });
+  }, 30_000);
 
   it('progress shows an interrupted run; clear-progress removes it', async () => {
     await seedEvents(live.redis, 200, { garbage: [150] });
@@ -222,7 +222,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(cleared.stdout).toContain('Cleared 1 saved checkpoint');
     expect((await om('progress')).stdout).toContain('No saved progress');
     expect((await om('clear-progress')).stdout).toContain('No saved progress to clear.');
-  });
+  }, 30_000);
 
   it('draws a progress bar on a terminal', async () => {
     await seedEvents(live.redis, 100);
