@@ -7,7 +7,8 @@ import { silentLogger, type Logger } from '../logger';
 import type { RedisClient } from '../redis/client';
 import { EngineState, type LockedRun } from '../state/engine-state';
 import type { CompiledIndex } from './compile';
-import { changesSinceSnapshots, compileModels, createSchemaMigration, type CreateResult } from './create';
+import { formatClassified, type ClassifiedChange } from './classify';
+import { changesSinceSnapshots, classifyChanges, compileModels, createSchemaMigration, type CreateResult, type CreateSchemaMigrationOptions } from './create';
 import { statesOfCompiled, type IndexChange } from './diff';
 import { SearchDatabaseError } from './errors';
 import type { IndexingStatus } from './ft-info';
@@ -45,6 +46,9 @@ export interface SchemaMigratorOptions extends SettingsInput {
   maxIndexingFailures?: number;
 }
 
+/** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
+export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force'>;
+
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
 export interface SchemaMigratorEvents {
   migrating: [{ id: string; dryRun: boolean }];
@@ -58,6 +62,8 @@ export interface SchemaMigratorEvents {
 export interface PlannedMigration {
   readonly id: string;
   readonly plans: readonly IndexPlan[];
+  /** What the migration changes, classified (index-only, document-dependent, blocked). */
+  readonly classified?: readonly ClassifiedChange[];
 }
 
 /** What `run` or `rollback` did (or would do). */
@@ -123,9 +129,13 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return changesSinceSnapshots(this.store(), await this.compile());
   }
 
-  /** Writes a snapshot of what changed since the latest one; writes nothing when nothing did. */
-  async create(name: string, now: Date = new Date()): Promise<CreateResult> {
-    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger });
+  /**
+   * Writes a snapshot of what changed since the latest one; writes nothing when nothing did.
+   * A removed field must be renamed (`renames: ['old:new']`, or `ask` answers it) or dropped
+   * (`drops`), else nothing is written and the error says how to go on.
+   */
+  async create(name: string, now: Date = new Date(), choices: SchemaCreateChoices = {}): Promise<CreateResult> {
+    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger, ...choices });
   }
 
   /** Which snapshots are applied. */
@@ -148,7 +158,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const predicted = new Map<string, LiveLayout>();
       const out: PlannedMigration[] = [];
       for (const { snapshot } of pending) {
-        out.push({ id: snapshot.id, plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted) });
+        out.push({ id: snapshot.id, plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted), classified: classifyChanges(snapshot.changes) });
       }
       return out;
     });
@@ -225,7 +235,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
 
   /** The plans as printable lines, for `--dry-run`. */
   static format(migrations: readonly PlannedMigration[]): string[] {
-    return migrations.flatMap((m) => [`Migration ${m.id}:`, ...formatPlan(m.plans)]);
+    return migrations.flatMap((m) => [`Migration ${m.id}:`, ...formatClassified(m.classified ?? []), ...formatPlan(m.plans)]);
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
