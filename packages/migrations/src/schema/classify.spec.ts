@@ -33,7 +33,7 @@ describe('classifyChange', () => {
     ]);
     const json = await change({ city: { type: 'string', path: '$.city' } }, { city: { type: 'string', path: '$.address.city' } }, 'JSON');
     expect(classifyChange(json, [{ from: '$.city', to: '$.address.city' }])).toEqual([
-      expect.objectContaining({ class: 'document-dependent', what: 'field city renamed to city (JSON path $.city → $.address.city)' }),
+      expect.objectContaining({ class: 'document-dependent', what: 'field city moved (JSON path $.city → $.address.city)' }),
     ]);
   });
 

@@ -138,7 +138,7 @@ export function classifyChange(change: IndexChange, renames: readonly FieldRenam
   for (const { before: b, after: a } of matching.renamed) {
     add({
       class: 'document-dependent',
-      what: `field ${b.attribute} renamed to ${a.attribute} (${storedName(before.on)} ${b.identifier} → ${a.identifier})`,
+      what: `field ${b.attribute} ${b.attribute === a.attribute ? 'moved' : `renamed to ${a.attribute}`} (${storedName(before.on)} ${b.identifier} → ${a.identifier})`,
       why: `every document stores the value under ${b.identifier}; the new index reads ${a.identifier}`,
       automated: true,
     });

@@ -40,7 +40,16 @@ export function parseRenameOption(text: string): { from: string; to: string } {
   return { from, to };
 }
 
-const names = (f: IndexField) => [f.attribute, f.identifier];
+/** A JSONPath in dot form where it can be: redis-om writes `$["name"]`, people type `$.name`. */
+function dotted(path: string): string {
+  return path.replace(/\["([A-Za-z_$][\w$]*)"\]/g, '.$1');
+}
+
+/** What a user may call a field: its query name, or where it is stored (in either JSONPath form). */
+const names = (f: IndexField) => [f.attribute, f.identifier, dotted(f.identifier), dotted(f.identifier).replace(/\[\*\]$/, '')];
+
+/** How a question names a field: by query name, or by where it is stored when that is what moved. */
+const label = (f: IndexField, other: IndexField) => (f.attribute !== other.attribute ? f.attribute : dotted(f.identifier));
 
 /**
  * Applies the choices to the changes: the renames each change gets, and the removed fields no
@@ -53,7 +62,7 @@ export function resolveRenames(changes: readonly IndexChange[], choices: RenameC
   const resolved = changes.map((change) => {
     const renames: FieldRename[] = [...(change.renames ?? [])];
     for (const pair of pairs) {
-      const candidate = renameCandidates(change, renames).find((c) => names(c.removed).includes(pair.from) && names(c.added).includes(pair.to));
+      const candidate = renameCandidates(change, renames).find((c) => names(c.removed).includes(dotted(pair.from)) && names(c.added).includes(dotted(pair.to)));
       if (!candidate) continue;
       renames.push({ from: candidate.removed.identifier, to: candidate.added.identifier });
       pair.used = true;
@@ -65,7 +74,7 @@ export function resolveRenames(changes: readonly IndexChange[], choices: RenameC
     if (change.kind !== 'changed' || change.hashOnly) continue;
     const { removed } = matchFields(change, change.renames ?? []);
     for (const field of removed) {
-      const drop = drops.find((d) => names(field).includes(d.name));
+      const drop = drops.find((d) => names(field).includes(dotted(d.name)));
       if (drop) {
         drop.used = true;
         continue;
@@ -96,12 +105,13 @@ export function answerRename(changes: readonly IndexChange[], question: Unresolv
 
 /** Why `create` refuses, naming both ways on. */
 export function unresolvedMessage(unresolved: readonly UnresolvedField[]): { message: string; hint: string } {
-  const lines = unresolved.map((u) =>
-    u.candidates.length > 0
-      ? `${u.indexName}: field ${u.field.attribute} was removed and ${u.candidates.map((c) => c.attribute).join(' or ')} added (${u.field.type}). Did you rename ${u.field.attribute} to ${u.candidates[0]!.attribute}?`
-      : `${u.indexName}: field ${u.field.attribute} was removed.`,
-  );
-  const renames = unresolved.flatMap((u) => (u.candidates.length > 0 ? [`--rename ${u.field.attribute}:${u.candidates[0]!.attribute}`] : []));
+  const lines = unresolved.map((u) => {
+    const first = u.candidates[0];
+    if (!first) return `${u.indexName}: field ${u.field.attribute} was removed.`;
+    const added = u.candidates.map((c) => label(c, u.field)).join(' or ');
+    return `${u.indexName}: field ${label(u.field, first)} was removed and ${added} added (${u.field.type}). Did you rename ${label(u.field, first)} to ${label(first, u.field)}?`;
+  });
+  const renames = unresolved.flatMap((u) => (u.candidates[0] ? [`--rename ${label(u.field, u.candidates[0])}:${label(u.candidates[0], u.field)}`] : []));
   const drops = unresolved.map((u) => `--drop ${u.field.attribute}`);
   return {
     message: `No schema migration was written: it would drop the data of ${unresolved.length} field${unresolved.length === 1 ? '' : 's'} from search.\n${lines.map((l) => `  ${l}`).join('\n')}`,

@@ -4,6 +4,9 @@ import { databaseIndexOf } from '../config/redis-url';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { ConfigError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
+import { CheckpointStore } from '../batch/checkpoint';
+import { scanTransform } from '../batch/scan-transform';
+import type { BatchProgress } from '../batch/types';
 import type { RedisClient } from '../redis/client';
 import { EngineState, type LockedRun } from '../state/engine-state';
 import type { CompiledIndex } from './compile';
@@ -23,7 +26,8 @@ import {
   type IndexMove,
 } from './migration-plan';
 import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
-import { stateAfterSnapshots } from './snapshot';
+import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
+import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
 import { verifyIndex, type VerifiedIndex } from './verify';
@@ -55,6 +59,8 @@ export interface SchemaMigratorEvents {
   migrated: [{ id: string; durationMs: number; dryRun: boolean }];
   command: [{ argv: readonly string[]; why: string }];
   indexing: [{ indexName: string; status: IndexingStatus }];
+  /** After every batch of a renamed field's scan (`copy` before the index switches, `move` after). */
+  renaming: [{ step: RenameStep; phase: RenamePhase; progress: BatchProgress }];
   waitingForLock: [{ timeoutMs: number }];
 }
 
@@ -64,6 +70,8 @@ export interface PlannedMigration {
   readonly plans: readonly IndexPlan[];
   /** What the migration changes, classified (index-only, document-dependent, blocked). */
   readonly classified?: readonly ClassifiedChange[];
+  /** Renamed fields: copied in every document before `plans`, the old field removed after. */
+  readonly renames?: readonly RenameStep[];
 }
 
 /** What `run` or `rollback` did (or would do). */
@@ -158,7 +166,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const predicted = new Map<string, LiveLayout>();
       const out: PlannedMigration[] = [];
       for (const { snapshot } of pending) {
-        out.push({ id: snapshot.id, plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted), classified: classifyChanges(snapshot.changes) });
+        out.push({
+          id: snapshot.id,
+          plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted),
+          classified: classifyChanges(snapshot.changes),
+          renames: renameStepsOf(snapshot, 'up'),
+        });
       }
       return out;
     });
@@ -173,9 +186,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       for (const { snapshot, checksum } of snapshotsBy(this.snapshots(), run.entries, false)) {
         const started = Date.now();
         this.emit('migrating', { id: snapshot.id, dryRun: false });
-        const plans = await this.apply(run, movesOf(snapshot, 'up'));
+        const plans = await this.applyWithRenames(run, snapshot, 'up');
         const durationMs = Date.now() - started;
         await run.record({ id: snapshot.id, checksum, durationMs });
+        await this.clearRenameCheckpoints(run, snapshot.id);
         this.emit('migrated', { id: snapshot.id, durationMs, dryRun: false });
         done.push({ id: snapshot.id, plans });
       }
@@ -193,11 +207,15 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     if (!dryRun) this.assertDatabaseZero();
     return this.engine.run('rollback', { dryRun, onWait: this.onWait }, async (run) => {
       const moves = planSchemaRollback(this.snapshots(), run.entries, id);
-      if (dryRun) return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)) }] };
+      const snapshot = this.snapshots().find((s) => s.snapshot.id === id)!.snapshot;
+      if (dryRun) {
+        return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down') }] };
+      }
       this.emit('migrating', { id, dryRun });
       const started = Date.now();
-      const plans = await this.apply(run, moves);
+      const plans = await this.applyWithRenames(run, snapshot, 'down', moves);
       await run.remove(id);
+      await this.clearRenameCheckpoints(run, id);
       this.emit('migrated', { id, durationMs: Date.now() - started, dryRun });
       return { dryRun, migrations: [{ id, plans }] };
     });
@@ -235,7 +253,13 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
 
   /** The plans as printable lines, for `--dry-run`. */
   static format(migrations: readonly PlannedMigration[]): string[] {
-    return migrations.flatMap((m) => [`Migration ${m.id}:`, ...formatClassified(m.classified ?? []), ...formatPlan(m.plans)]);
+    return migrations.flatMap((m) => [
+      `Migration ${m.id}:`,
+      ...formatClassified(m.classified ?? []),
+      ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'copy')}`),
+      ...formatPlan(m.plans),
+      ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'move')}`),
+    ]);
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
@@ -260,6 +284,53 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       predicted.set(move.indexName, layoutAfter(move, live, this.strategy));
     }
     return plans;
+  }
+
+  /**
+   * A snapshot's moves with its renamed fields: every document gets the new field first (the
+   * live index keeps answering from the old one), then the index moves, then the old field is
+   * removed. Each scan keeps its checkpoint until the migration is recorded, so a rerun after a
+   * stop skips the scans already complete and resumes the one that was cut.
+   */
+  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
+    const steps = renameStepsOf(snapshot, direction);
+    await this.renameData(run, snapshot.id, steps, 'copy');
+    const plans = await this.apply(run, moves);
+    await this.renameData(run, snapshot.id, steps, 'move');
+    return plans;
+  }
+
+  private async renameData(run: LockedRun, migrationId: string, steps: readonly RenameStep[], phase: RenamePhase): Promise<void> {
+    for (const step of steps) {
+      this.logger.info(describeRenameStep(step, phase));
+      for (const spec of renameScans(migrationId, step, phase)) {
+        run.assertHeld();
+        const result = await scanTransform(
+          run.redis,
+          {
+            ...spec,
+            onBatch: (progress) => {
+              run.assertHeld();
+              this.emit('renaming', { step, phase, progress });
+            },
+          },
+          { logger: this.logger, keyPrefix: this.engine.keyPrefix },
+        );
+        const c = result.counters;
+        if (c.conflicts > 0) {
+          this.logger.warn(
+            `${step.indexName}: ${c.conflicts} document(s) kept ${step.from} because it changed while being ${phase === 'copy' ? 'copied' : 'removed'}` +
+              (phase === 'move'
+                ? ` or ${step.to} holds another value; both fields are kept there: compare them`
+                : `; the step after the index switch sets ${step.to} in them`),
+          );
+        }
+      }
+    }
+  }
+
+  private async clearRenameCheckpoints(run: LockedRun, migrationId: string): Promise<void> {
+    await new CheckpointStore(run.redis, this.engine.keyPrefix).clear({ prefix: renameScanPrefix(migrationId) });
   }
 
   /** Plans and sends each move against the layout live at that moment, while the lock is held. */
