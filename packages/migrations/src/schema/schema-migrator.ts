@@ -15,7 +15,8 @@ import { changesSinceSnapshots, classifyChanges, compileModels, createSchemaMigr
 import { statesOfCompiled, type IndexChange } from './diff';
 import { SearchDatabaseError } from './errors';
 import type { IndexingStatus } from './ft-info';
-import { executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
+import { assertSwapMemory, estimateIndex, type IndexEstimate, type MeasuredRename } from './estimate';
+import { countKeys, executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
 import {
   layoutAfter,
   movesOf,
@@ -48,6 +49,17 @@ export interface SchemaMigratorOptions extends SettingsInput {
   pollMs?: number;
   /** Documents a new index may fail to index before the run fails (default 0). */
   maxIndexingFailures?: number;
+  /**
+   * Refuse `run` (before anything is sent) when a swap would need more than this many MB of
+   * extra memory while the old and the new index coexist (estimated from FT.INFO).
+   */
+  maxSwapMemoryMb?: number;
+}
+
+/** What a pending migration is expected to cost, per index it moves. */
+export interface MigrationEstimate {
+  readonly id: string;
+  readonly indexes: readonly IndexEstimate[];
 }
 
 /** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
@@ -107,10 +119,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   private readonly logger: Logger;
   private readonly waitOptions: { timeoutMs?: number; pollMs?: number; maxIndexingFailures?: number };
   private readonly engine: EngineState;
+  private readonly maxSwapMemoryMb?: number;
 
   constructor(options: SchemaMigratorOptions = {}) {
     super();
-    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, ...settings } = options;
+    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, maxSwapMemoryMb, ...settings } = options;
+    this.maxSwapMemoryMb = maxSwapMemoryMb;
     this.settings = resolveSettings(settings);
     if (strategy !== undefined && strategy !== 'swap' && strategy !== 'recreate') {
       throw new ConfigError(`Unknown strategy "${String(strategy)}".`, { hint: 'Use swap (default) or recreate.' });
@@ -177,8 +191,45 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     });
   }
 
+  /**
+   * What each pending migration is expected to cost, against what is live now: documents
+   * (FT.INFO num_docs; with `count`, a SCAN count of the keys and a read-only pass over each
+   * renamed field, timed), expected time from the server's own indexing rate and the measured
+   * reads, and the extra memory of a swap. Takes no lock and writes nothing.
+   */
+  async estimate(options: { count?: boolean } = {}): Promise<MigrationEstimate[]> {
+    return this.engine.read(async ({ redis, entries }) => {
+      const existing = await listIndexes(redis);
+      const out: MigrationEstimate[] = [];
+      for (const { snapshot } of snapshotsBy(this.snapshots(), entries, false)) {
+        const steps = renameStepsOf(snapshot, 'up');
+        const indexes: IndexEstimate[] = [];
+        for (const move of movesOf(snapshot, 'up')) {
+          const { layout, info } = await readLiveLayout(redis, move.indexName, move.hashName);
+          const plan = planMove(move, layout, existing, this.strategy);
+          const builds = plan.steps.some((step) => step.kind === 'wait-indexed');
+          const own = steps.filter((step) => step.indexName === move.indexName);
+          const renames = options.count ? await Promise.all(own.map((step) => this.measureRename(redis, snapshot.id, step))) : [];
+          const keys = !options.count || move.target === null ? null : (renames[0]?.keys ?? (await countKeys(redis, move.target.definition)));
+          indexes.push(estimateIndex({ indexName: move.indexName, strategy: this.strategy, builds, live: info?.size ?? null, keys, renames }));
+        }
+        out.push({ id: snapshot.id, indexes });
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Throws a {@link SchemaPlanError} when a pending swap needs more extra memory than
+   * `maxSwapMemoryMb` (FT.INFO sizes); does nothing without that option. `run` checks it first.
+   */
+  async checkSwapMemory(): Promise<void> {
+    if (this.maxSwapMemoryMb !== undefined) assertSwapMemory((await this.estimate()).flatMap((m) => m.indexes), this.maxSwapMemoryMb);
+  }
+
   /** Applies every pending snapshot, oldest first, as one batch, under the migration lock. */
   async run(options: { dryRun?: boolean } = {}): Promise<SchemaRunResult> {
+    await this.checkSwapMemory();
     if (options.dryRun) return { dryRun: true, migrations: await this.plan() };
     this.assertDatabaseZero();
     return this.engine.run('run', { onWait: this.onWait }, async (run) => {
@@ -327,6 +378,20 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
         }
       }
     }
+  }
+
+  /** A read-only pass over a renamed field's keys (the copy scan as a dry run), timed. */
+  private async measureRename(redis: RedisClient, migrationId: string, step: RenameStep): Promise<MeasuredRename> {
+    let keys = 0;
+    let values = 0;
+    let readMs = 0;
+    for (const spec of renameScans(migrationId, step, 'copy')) {
+      const result = await scanTransform(redis, { ...spec, dryRun: true, keepCheckpoint: false }, { logger: silentLogger, keyPrefix: this.engine.keyPrefix });
+      keys += result.counters.keys;
+      values += result.counters.converted + result.counters.failed;
+      readMs += result.durationMs;
+    }
+    return { step, keys, values, readMs };
   }
 
   private async clearRenameCheckpoints(run: LockedRun, migrationId: string): Promise<void> {

@@ -120,7 +120,20 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
       const dry = await p.om('run', '--dry-run');
       expect(dry.stdout).toContain('(data) copy HASH field name → fullName in every user:* key');
       expect(dry.stdout).toContain('(data) remove name where fullName holds the same value');
+      expect(dry.stdout).toMatch(/user:index: 20000 keys \(SCAN\), 20000 documents in the live index \(FT\.INFO\)/);
+      expect(dry.stdout).toMatch(/rename name → fullName: 20000 of 20000 documents hold it; about .+ \(read measured: \d+ ms\)/);
+      expect(dry.stdout).toMatch(/extra memory while two indexes coexist: about [\d.]+ MB/);
+
+      // A bound below what the second index needs: refused before anything is sent.
+      const plan = await p.om('plan', '--max-swap-memory', '0.001');
+      expect(plan.code).not.toBe(0);
+      expect(plan.stdout).toContain('indexing: ');
+      expect(plan.stderr).toMatch(/Nothing was changed: the swap of user:index needs about [\d.]+ MB while the old and the new index coexist, above --max-swap-memory 0\.001\./);
+      const bounded = await p.om('run', '-y', '--max-swap-memory', '0.001');
+      expect(bounded.code).not.toBe(0);
+      expect(bounded.stderr).toContain('above --max-swap-memory 0.001');
       expect(await redis.hget('user:7', 'fullName')).toBeNull();
+      expect(await redis.hlen('om:migrations:schema:ledger')).toBe(1);
 
       const loop = queryLoop(queries, 'user:index', ['@name:{n7}', '@fullName:{n7}']);
       const run = await p.om('run', '-y');

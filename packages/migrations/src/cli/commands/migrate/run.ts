@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import { confirmOrAbort } from '../../confirm';
-import { showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { maxSwapMemoryOption, printEstimates, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RunOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -14,7 +14,8 @@ export function runCommand(): Command {
     new Command('run')
       .description('apply pending schema migrations (swap: build beside the live index, then switch the alias)')
       .option('--dry-run', 'print every command it would send, and send nothing that writes')
-      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .addOption(maxSwapMemoryOption()),
   ).action((options: RunOptions) =>
     withSchemaMigrator(options, async (migrator) => {
       const planned = await migrator.plan();
@@ -24,9 +25,12 @@ export function runCommand(): Command {
       }
       for (const line of SchemaMigrator.format(planned)) console.log(line);
       if (options.dryRun) {
+        await printEstimates(migrator);
+        await migrator.checkSwapMemory();
         console.log('Dry run: nothing was sent.');
         return;
       }
+      await migrator.checkSwapMemory();
       await confirmOrAbort(`Apply ${planned.length} schema migration${planned.length === 1 ? '' : 's'} (${migrator.strategy})?`, options);
       showIndexingProgress(migrator);
       const result = await migrator.run();
