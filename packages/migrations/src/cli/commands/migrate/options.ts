@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
-import { SchemaMigrator } from '../../../schema/schema-migrator';
+import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
 import { formatEstimates } from '../../../schema/estimate';
 import type { SchemaStrategy } from '../../../schema/plan';
 import { parseLeaseSeconds, parseSeconds } from '../../options';
@@ -65,11 +65,25 @@ function parseMegabytes(value: string): number {
   return Number(value);
 }
 
-/** Prints what the pending migrations are expected to cost (`plan`, `run --dry-run`). */
-export async function printEstimates(migrator: SchemaMigrator): Promise<void> {
+/** Prints the plan of the pending migrations and returns them; says so when there are none. */
+export async function printPendingPlan(migrator: SchemaMigrator): Promise<PlannedMigration[]> {
+  const planned = await migrator.plan();
+  if (planned.length === 0) console.log('No pending schema migrations.');
+  for (const line of SchemaMigrator.format(planned)) console.log(line);
+  return planned;
+}
+
+/**
+ * Ends a preview (`plan`, `run --dry-run`): what the pending migrations are expected to cost,
+ * then the refusal `run` would give (`--max-swap-memory`), so a preview in CI fails where the
+ * run would.
+ */
+export async function finishPreview(migrator: SchemaMigrator, done: string): Promise<void> {
   const estimates = await migrator.estimate({ count: true });
   console.log('Estimate:');
   for (const m of estimates) console.log([`Migration ${m.id}:`, ...formatEstimates(m.indexes)].join('\n'));
+  await migrator.checkSwapMemory();
+  console.log(done);
 }
 
 function parseCount(value: string): number {

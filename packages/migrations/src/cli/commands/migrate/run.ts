@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { SchemaMigrator } from '../../../schema/schema-migrator';
 import { confirmOrAbort } from '../../confirm';
-import { maxSwapMemoryOption, printEstimates, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { finishPreview, maxSwapMemoryOption, printPendingPlan, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RunOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -18,18 +17,9 @@ export function runCommand(): Command {
       .addOption(maxSwapMemoryOption()),
   ).action((options: RunOptions) =>
     withSchemaMigrator(options, async (migrator) => {
-      const planned = await migrator.plan();
-      if (planned.length === 0) {
-        console.log('No pending schema migrations.');
-        return;
-      }
-      for (const line of SchemaMigrator.format(planned)) console.log(line);
-      if (options.dryRun) {
-        await printEstimates(migrator);
-        await migrator.checkSwapMemory();
-        console.log('Dry run: nothing was sent.');
-        return;
-      }
+      const planned = await printPendingPlan(migrator);
+      if (planned.length === 0) return;
+      if (options.dryRun) return finishPreview(migrator, 'Dry run: nothing was sent.');
       await migrator.checkSwapMemory();
       await confirmOrAbort(`Apply ${planned.length} schema migration${planned.length === 1 ? '' : 's'} (${migrator.strategy})?`, options);
       showIndexingProgress(migrator);
