@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { makeProject, runOm } from '../support/cli';
+import { makeProject, runOm, spawnOm, waitUntil } from '../support/cli';
 import { describeWithRedisStack } from '../support/redis-stack';
 
 const TIMEOUT = 180_000;
@@ -76,7 +76,8 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
         return [];
       }
     };
-    return { dir: p.dir, write: (text: string) => p.write('src/models.ts', text), om, files };
+    const spawn = (...args: string[]) => spawnOm(['migrate', ...args, '--models', 'src/models.ts'], { cwd: p.dir, env: { REDIS_OM_URL: stack.url } });
+    return { dir: p.dir, write: (text: string) => p.write('src/models.ts', text), om, spawn, files };
   }
 
   /** Every key of the model: the fields (HASH) or the document (JSON). */
@@ -154,7 +155,8 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
         const i = Number(key.split(':')[1]);
         expect({ key, fields }).toEqual({ key, fields: { fullName: `n${i % 100}`, age: String(i % 90) } });
       }
-      expect(await redis.keys('om:migrations:checkpoint*')).toEqual([]);
+      // The scans' checkpoints are kept until the migration is recorded, then removed.
+      expect(await redis.hlen('om:migrations:data:progress')).toBe(0);
 
       const rollback = await p.om('rollback', snapshot.id, '-y');
       expect(rollback).toMatchObject({ code: 0 });
@@ -214,6 +216,53 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
         const i = Number(key.split(':')[1]);
         expect({ key, doc }).toEqual({ key, doc: { customer: `c${i % 50}`, total: i } });
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'HASH: a run killed (SIGKILL) during the copy resumes from its checkpoint; every document ends renamed, none lost',
+    async () => {
+      const docs = 60_000;
+      const p = project(modelsSource('user', { name: { type: 'string' }, age: { type: 'number' } }, 'HASH'));
+      expect(await p.om('create', 'initial')).toMatchObject({ code: 0 });
+      expect(await p.om('run', '-y')).toMatchObject({ code: 0 });
+      const seed = redis.pipeline();
+      for (let i = 0; i < docs; i++) seed.hset(`user:${i}`, 'name', `n${i % 100}`, 'age', String(i % 90));
+      await seed.exec();
+      p.write(modelsSource('user', { fullName: { type: 'string' }, age: { type: 'number' } }, 'HASH'));
+      expect(await p.om('create', 'rename_name', '--rename', 'name:fullName')).toMatchObject({ code: 0 });
+
+      const first = p.spawn('run', '-y', '--lock-lease', '2');
+      // Killed once the copy has saved a checkpoint past its first batch, before the index moves.
+      const progress = `om:migrations:data:progress`;
+      await waitUntil(async () => {
+        const saved = Object.values(await redis.hgetall(progress)).map((v) => JSON.parse(v) as { counters: { batches: number } });
+        return saved.some((c) => c.counters.batches >= 2) ? true : undefined;
+      }, 'a checkpoint of the copy');
+      first.child.kill('SIGKILL');
+      const killed = await first.exited;
+      expect(killed.signal).toBe('SIGKILL');
+      const copied = (await everyDocument('user:*', 'hash', (key) => redis.hget(key, 'fullName'))).values();
+      const partly = [...copied].filter((v) => v !== null).length;
+      expect(partly).toBeGreaterThan(0);
+      expect(partly).toBeLessThan(docs);
+      expect(await redis.hlen('om:migrations:schema:ledger')).toBe(1);
+
+      const rerun = await p.om('run', '-y', '--lock-lease', '2', '--lock-timeout', '30');
+      expect(rerun.stderr).toBe('');
+      expect(rerun).toMatchObject({ code: 0 });
+      expect(rerun.stdout).toMatch(/resuming from the checkpoint/);
+      const after = await everyDocument('user:*', 'hash', (key) => redis.hgetall(key));
+      expect(after.size).toBe(docs);
+      const wrong = [...after].filter(([key, fields]) => {
+        const i = Number(key.split(':')[1]);
+        return Object.keys(fields).length !== 2 || fields.age !== String(i % 90) || fields.fullName !== `n${i % 100}`;
+      });
+      expect(wrong).toEqual([]);
+      expect(await redis.hlen(progress)).toBe(0);
+      const reply = (await redis.call('FT.SEARCH', 'user:index', '@fullName:{n7}', 'LIMIT', '0', '0')) as unknown[];
+      expect(reply[0]).toBe(docs / 100);
     },
     TIMEOUT,
   );
