@@ -99,7 +99,7 @@ export function classifyChange(change: IndexChange, renames: readonly FieldRenam
   const indexName = change.indexName;
   const out: ClassifiedChange[] = [];
   const add = (c: Omit<ClassifiedChange, 'indexName' | 'automated'> & { automated?: boolean }) =>
-    out.push({ indexName, automated: c.class !== 'document-dependent', ...c });
+    out.push({ indexName, automated: c.class === 'index-only', ...c });
   if (change.kind === 'added') {
     add({ class: 'index-only', what: 'new index', why: 'documents already under its prefix are indexed as they are' });
     return out;
