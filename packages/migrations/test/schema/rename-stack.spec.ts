@@ -255,7 +255,8 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
       expect(rerun.stdout).toMatch(/resuming from the checkpoint/);
       const after = await everyDocument('user:*', 'hash', (key) => redis.hgetall(key));
       expect(after.size).toBe(docs);
-      const wrong = [...after].filter(([key, fields]) => {
+      const wrong = [...after].filter(([key, value]) => {
+        const fields = value as Record<string, string>;
         const i = Number(key.split(':')[1]);
         return Object.keys(fields).length !== 2 || fields.age !== String(i % 90) || fields.fullName !== `n${i % 100}`;
       });
