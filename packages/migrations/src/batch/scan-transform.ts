@@ -83,7 +83,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
     const keysAtStart = scan.counters.keys;
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
-    const writer = new CompareAndSetWriter(spec.type, spec.name);
+    const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
