@@ -365,7 +365,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
               this.emit('renaming', { step, phase, progress });
             },
           },
-          { logger: this.logger, keyPrefix: this.engine.keyPrefix },
+          { logger: this.logger, keyPrefix: this.engine.statePrefix },
         );
         const c = result.counters;
         if (c.conflicts > 0) {
@@ -386,7 +386,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     let values = 0;
     let readMs = 0;
     for (const spec of renameScans(migrationId, step, 'copy')) {
-      const result = await scanTransform(redis, { ...spec, dryRun: true, keepCheckpoint: false }, { logger: silentLogger, keyPrefix: this.engine.keyPrefix });
+      const result = await scanTransform(redis, { ...spec, dryRun: true, keepCheckpoint: false }, { logger: silentLogger, keyPrefix: this.engine.statePrefix });
       keys += result.counters.keys;
       values += result.counters.converted + result.counters.failed;
       readMs += result.durationMs;
@@ -395,7 +395,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   }
 
   private async clearRenameCheckpoints(run: LockedRun, migrationId: string): Promise<void> {
-    await new CheckpointStore(run.redis, this.engine.keyPrefix).clear({ prefix: renameScanPrefix(migrationId) });
+    await new CheckpointStore(run.redis, this.engine.statePrefix).clear({ prefix: renameScanPrefix(migrationId) });
   }
 
   /** Plans and sends each move against the layout live at that moment, while the lock is held. */

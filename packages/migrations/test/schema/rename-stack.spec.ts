@@ -267,4 +267,34 @@ describeWithRedisStack('renamed fields (om migrate create --rename, run, rollbac
     },
     TIMEOUT,
   );
+
+  it(
+    'under --namespace, the schema ledger and the checkpoint of the copy are the namespace\'s, and a rerun there resumes',
+    async () => {
+      const p = project(modelsSource('user', { name: { type: 'string' } }, 'HASH'));
+      const ns = ['--namespace', 'shop'];
+      expect(await p.om('create', 'initial')).toMatchObject({ code: 0 });
+      expect(await p.om('run', '-y', ...ns)).toMatchObject({ code: 0 });
+      expect(await redis.hlen('om:migrations:shop:schema:ledger')).toBe(1);
+      expect(await redis.exists('om:migrations:schema:ledger')).toBe(0);
+      const seed = redis.pipeline();
+      for (let i = 0; i < 60_000; i++) seed.hset(`user:${i}`, 'name', `n${i % 100}`);
+      await seed.exec();
+      p.write(modelsSource('user', { fullName: { type: 'string' } }, 'HASH'));
+      expect(await p.om('create', 'rename_name', '--rename', 'name:fullName')).toMatchObject({ code: 0 });
+
+      const first = p.spawn('run', '-y', '--lock-lease', '2', ...ns);
+      await waitUntil(async () => ((await redis.hlen('om:migrations:shop:data:progress')) > 0 ? true : undefined), 'a checkpoint of the copy');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      expect(await redis.exists('om:migrations:data:progress')).toBe(0);
+
+      const rerun = await p.om('run', '-y', '--lock-lease', '2', '--lock-timeout', '30', ...ns);
+      expect(rerun).toMatchObject({ code: 0 });
+      expect(rerun.stdout).toMatch(/resuming from the checkpoint/);
+      expect(await redis.hlen('om:migrations:shop:schema:ledger')).toBe(2);
+      expect(await redis.exists('om:migrations:shop:data:progress', 'om:migrations:schema:ledger')).toBe(0);
+    },
+    TIMEOUT,
+  );
 });
