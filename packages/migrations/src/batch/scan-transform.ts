@@ -8,6 +8,7 @@ import { scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
+import { BatchPacer } from './pace';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
   emptyCounters,
@@ -84,6 +85,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keysAtStart = scan.counters.keys;
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
     const writer = new CompareAndSetWriter(spec.type, spec.name);
+    const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
@@ -124,7 +126,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           // scan of this node started on (a reconnect may have reached a restarted server).
           const check = await watches[n]!.unchanged(entry.runId);
           if (!check.same) return await restarted(check.runId);
-          current = page.next === '0' ? undefined : fetch(page.next);
+          const next = page.next === '0' ? undefined : page.next;
+          // Throttled, the next batch is read only after the wait (below), so that what it
+          // compares against is fresh; unthrottled, it is read while this one is written.
+          current = next === undefined || pacer.active ? undefined : fetch(next);
           current?.catch(() => undefined);
           const delta = emptyCounters();
           delta.keys = page.keys.length;
@@ -143,6 +148,11 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           if (env.signal?.aborted) throw interrupted(env.signal.reason, spec, scan, dryRun);
           inFlight = commit(node, entry, page.next, writes, delta);
           inFlight.catch(() => undefined);
+          if (pacer.active && next !== undefined) {
+            await pacer.pace(page.keys.length);
+            current = fetch(next);
+            current.catch(() => undefined);
+          }
         }
         await inFlight;
         // The last writes, too, must have gone to the process the scan ran on.

@@ -257,9 +257,34 @@ describe('scanTransform on a real redis-server', () => {
     expect(third.counters.unchanged).toBe(50);
   });
 
+  it('maxRate: a throttled scan still converts every key, and an abort does not wait for the throttle', async () => {
+    await seed(300, (i) => `v${i}`);
+    const env = { logger: captureLogger(), keyPrefix: PREFIX };
+    const result = await scanTransform(redis, spec({ batchSize: 50, maxRate: 20_000 }), env);
+    expect(result.counters).toMatchObject({ keys: 300, converted: 300, failed: 0 });
+    for (let i = 0; i < 300; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+    expect(await new CheckpointStore(redis, PREFIX).get('upper')).toBeUndefined();
+
+    // At 1 key/s the second batch would wait 50 s: Ctrl-C stops at the boundary instead.
+    await redis.flushall();
+    await seed(300, (i) => `v${i}`);
+    const abort = new AbortController();
+    const slow = scanTransform(redis, spec({ batchSize: 50, maxRate: 1, onBatch: () => abort.abort('SIGINT') }), { ...env, signal: abort.signal });
+    await expect(slow).rejects.toThrow(/SIGINT/);
+    const saved = await new CheckpointStore(redis, PREFIX).get('upper');
+    expect(saved?.counters.batches).toBeGreaterThanOrEqual(1);
+    const converted = (await Promise.all(Array.from({ length: 300 }, (_, i) => redis.hget(`Item:${i}`, 'a')))).filter((v) => v?.startsWith('V'));
+    expect(converted.length).toBe(saved!.counters.converted);
+    // The rest converts on the next, unthrottled run.
+    const rest = await scanTransform(redis, spec({ batchSize: 50 }), env);
+    expect(rest.resumed).toBe(true);
+    for (let i = 0; i < 300; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+  });
+
   it('rejects bad options before touching Redis', async () => {
     const env = { logger: captureLogger(), keyPrefix: PREFIX };
     await expect(scanTransform(redis, spec({ batchSize: 0 }), env)).rejects.toThrow(/batchSize/);
+    await expect(scanTransform(redis, spec({ maxRate: 0 }), env)).rejects.toThrow(/maxRate/);
     await expect(scanTransform(redis, spec({ fields: [] }), env)).rejects.toThrow(/fields must list/);
     await expect(scanTransform(redis, spec({ failureMode: 'default' }), env)).rejects.toThrow(/defaultValue/);
     await expect(scanTransform(redis, { ...spec(), type: 'json', paths: ['a'] } as never, env)).rejects.toThrow(/JSONPaths/);
