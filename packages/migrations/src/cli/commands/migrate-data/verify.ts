@@ -36,7 +36,6 @@ export function verifyCommand(): Command {
         const check = await checkDatetimeData(await migrator.client(), {
           models,
           batchSize: options.batchSize,
-        maxRate: options.maxRate,
           maxRate: options.maxRate,
           keyPrefix: migrator.keyPrefix,
           logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
