@@ -1,5 +1,5 @@
 import type { RedisClient } from '../redis/client';
-import { CheckpointStore, type Checkpoint } from './checkpoint';
+import { CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
@@ -175,21 +175,40 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       }
     };
 
-    /** Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. */
+    /**
+     * Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. On
+     * a single server the checkpoint is saved by the script that writes the batch (one round
+     * trip a batch), with the counters as they are when nothing conflicts; when something did,
+     * the counted checkpoint is saved after.
+     */
     const commit = async (node: ScanNode, entry: Checkpoint['nodes'][number], next: string, writes: KeyWrites[], delta: BatchCounters): Promise<void> => {
+      delta.batches = 1;
+      const moved = (counts: BatchCounters): Checkpoint => ({
+        ...scan,
+        counters: added(scan.counters, counts),
+        nodes: scan.nodes.map((e) => (e === entry ? { ...e, cursor: next, done: next === '0' } : e)),
+        updatedAt: new Date().toISOString(),
+      });
+      let saved = dryRun;
       if (dryRun) {
         decisions.tallyDryRun(writes, delta);
       } else if (writes.length > 0) {
-        const conflicts = await writer.write(node, writes);
-        writes.forEach((w, i) => decisions.tallyWritten(w, conflicts[i]!, delta));
+        let checkpoint: CheckpointWrite | undefined;
+        if (writer.savesCheckpoint(node)) {
+          const clean = { ...delta };
+          writes.forEach((w) => decisions.tallyWritten(w, NO_CONFLICTS, clean));
+          checkpoint = store.saving(moved(clean));
+        }
+        const result = await writer.write(node, writes, checkpoint);
+        writes.forEach((w, i) => decisions.tallyWritten(w, result.conflicts[i]!, delta));
+        saved = result.saved;
       }
-      delta.batches = 1;
       const counters = scan.counters;
-      for (const k of Object.keys(counters) as (keyof BatchCounters)[]) counters[k] += delta[k];
+      Object.assign(counters, added(counters, delta));
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
-      if (!dryRun) await store.save(scan);
+      if (!saved) await store.save(scan);
       const elapsedMs = performance.now() - started;
       spec.onBatch?.({
         name: spec.name,
@@ -240,6 +259,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   function read(node: ScanNode, keys: string[]): Promise<ReadValue<string | JsonValue>[][]> {
     return spec.type === 'hash' ? readHashValues(node.client, keys, spec.fields) : readJsonValues(node.client, keys, spec.paths);
   }
+}
+
+const NO_CONFLICTS: ReadonlySet<string> = new Set();
+
+function added(a: BatchCounters, b: BatchCounters): BatchCounters {
+  const sum = { ...a };
+  for (const k of Object.keys(sum) as (keyof BatchCounters)[]) sum[k] += b[k];
+  return sum;
 }
 
 /** A node's server identity as a scan tracks it: the process it started on, and when it was last confirmed. */

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
+import type { CheckpointWrite } from './checkpoint';
 import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, JSON_COMPARE_AND_SET } from './scripts';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
@@ -49,20 +50,29 @@ export class CompareAndSetWriter {
     this.perKey = new ScriptCache(type === 'hash' ? HASH_COMPARE_AND_SET : JSON_COMPARE_AND_SET);
   }
 
-  /** Writes a batch on one node; returns, per key of `writes`, the fields not written (conflicts). */
-  async write(node: ScanNode, writes: readonly KeyWrites[]): Promise<ReadonlySet<string>[]> {
-    if (this.type === 'hash' && !node.clustered) {
-      const args = writes.flatMap((w) => [String(w.values.length), ...w.values.flatMap((v) => [v.field, v.expected, v.next])]);
-      const call = { keys: writes.map((w) => w.key), args, what: `a batch of ${writes.length} keys` };
+  /** True when {@link write} saves the checkpoint in the call that writes the batch. */
+  savesCheckpoint(node: ScanNode): boolean {
+    return this.type === 'hash' && !node.clustered;
+  }
+
+  /**
+   * Writes a batch on one node; returns, per key of `writes`, the fields not written
+   * (conflicts), and whether `checkpoint` was saved with it: atomically after the writes, where
+   * {@link savesCheckpoint} says so and nothing conflicted.
+   */
+  async write(node: ScanNode, writes: readonly KeyWrites[], checkpoint?: CheckpointWrite): Promise<{ conflicts: ReadonlySet<string>[]; saved: boolean }> {
+    if (this.savesCheckpoint(node) && checkpoint) {
+      const args = [checkpoint.field, checkpoint.value, ...writes.flatMap((w) => [String(w.values.length), ...w.values.flatMap((v) => [v.field, v.expected, v.next])])];
+      const call = { keys: [...writes.map((w) => w.key), checkpoint.key], args, what: `a batch of ${writes.length} keys` };
       const [reply] = await this.evalAll(node.client, this.batch, [call]);
       const conflicts = writes.map(() => new Set<string>());
       const flat = reply as (number | string)[];
       for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
-      return conflicts;
+      return { conflicts, saved: flat.length === 0 };
     }
     const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
     const replies = await this.evalAll(node.client, this.perKey, calls);
-    return replies.map((reply) => new Set(reply as string[]));
+    return { conflicts: replies.map((reply) => new Set(reply as string[])), saved: false };
   }
 
   /**

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { BatchStoppedError, CheckpointStore, scanTransform, type HashScanTransform } from '../../src/batch';
+import { BatchStoppedError, CheckpointStore, scanTransform, type Checkpoint, type HashScanTransform } from '../../src/batch';
+import { startMonitor } from '../support/monitor';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server';
 import { captureLogger } from './capture-logger';
 
@@ -165,6 +166,49 @@ describe('scanTransform on a real redis-server', () => {
       // A key deleted meanwhile is not recreated.
     } finally {
       app.disconnect();
+    }
+  });
+
+  it('sends one write per batch, which saves the checkpoint too; a conflict is counted in the saved checkpoint', async () => {
+    await seed(120, (i) => `v${i}`);
+    const monitor = await startMonitor(server.url);
+    const app = new Redis(server.url);
+    const saved: Checkpoint[] = [];
+    const store = new CheckpointStore(redis, PREFIX);
+    try {
+      let once = true;
+      const { commands } = await monitor.capture(() =>
+        scanTransform(
+          redis,
+          spec({
+            batchSize: 40,
+            keepCheckpoint: true,
+            transform: (value, at) => {
+              if (once && at.key === 'Item:7') {
+                once = false;
+                void app.hset('Item:7', 'a', 'APP WROTE THIS');
+              }
+              return upper(value);
+            },
+            onBatch: () => void store.get('upper').then((c) => c && saved.push(c)),
+          }),
+          { logger: captureLogger(), keyPrefix: PREFIX },
+        ),
+      );
+      await app.ping();
+      const sent = commands.filter((c) => c.source !== 'lua').map((c) => c.argv[0]);
+      const batches = sent.filter((name) => name === 'SCAN').length;
+      expect(sent.filter((name) => name === 'EVALSHA')).toHaveLength(batches);
+      // Beside the batch scripts, the checkpoint is saved on its own only for the batch that
+      // met a conflict (its counters had to be counted after) and once at the end (kept).
+      const saves = commands.filter((c) => c.source !== 'lua' && c.argv[0] === 'HSET' && c.argv[1] === `${PREFIX}data:progress`);
+      expect(saves).toHaveLength(2);
+      const final = await store.get('upper');
+      expect(final?.counters).toMatchObject({ keys: 120, converted: 119, conflicts: 1 });
+      expect(saved.at(-1)?.counters).toMatchObject({ converted: 119, conflicts: 1 });
+    } finally {
+      app.disconnect();
+      monitor.stop();
     }
   });
 
