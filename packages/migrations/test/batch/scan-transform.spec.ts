@@ -198,11 +198,13 @@ describe('scanTransform on a real redis-server', () => {
       await app.ping();
       const sent = commands.filter((c) => c.source !== 'lua').map((c) => c.argv[0]);
       const batches = sent.filter((name) => name === 'SCAN').length;
-      expect(sent.filter((name) => name === 'EVALSHA')).toHaveLength(batches);
-      // Beside the batch scripts, the checkpoint is saved on its own only for the batch that
-      // met a conflict (its counters had to be counted after) and once at the end (kept).
-      const saves = commands.filter((c) => c.source !== 'lua' && c.argv[0] === 'HSET' && c.argv[1] === `${PREFIX}data:progress`);
-      expect(saves).toHaveLength(2);
+      const scripts = sent.filter((name) => name === 'EVALSHA').length;
+      const saves = commands.filter((c) => c.source !== 'lua' && c.argv[0] === 'HSET' && c.argv[1] === `${PREFIX}data:progress`).length;
+      // One write a batch: the batch script, which saves the checkpoint, or (a batch with
+      // nothing to write, such as SCAN's last, empty page) the checkpoint alone. Two saves more:
+      // the batch that met a conflict (its counters are counted after) and the kept end state.
+      expect(scripts).toBeGreaterThanOrEqual(3);
+      expect(scripts + saves).toBe(batches + 2);
       const final = await store.get('upper');
       expect(final?.counters).toMatchObject({ keys: 120, converted: 119, conflicts: 1 });
       expect(saved.at(-1)?.counters).toMatchObject({ converted: 119, conflicts: 1 });
