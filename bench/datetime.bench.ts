@@ -46,6 +46,9 @@ interface Measure {
   keys: number;
   seconds: number;
   keysPerSecond: number;
+  /** CPU the worker used (user + system), and the server meanwhile (INFO cpu): load-proof costs. */
+  cpuSeconds: number;
+  serverCpuSeconds: number;
   maxRssMb: number;
 }
 
@@ -143,7 +146,24 @@ async function seed(redis: Redis, count: number): Promise<void> {
   }
 }
 
-function measure(variant: Variant, url: string, maxRate?: number): Promise<Measure> {
+/** used_cpu_user + used_cpu_sys of the server behind `url`. */
+async function serverCpu(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info('cpu');
+    return ['used_cpu_user', 'used_cpu_sys'].reduce((sum, name) => sum + Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function measure(variant: Variant, url: string, maxRate?: number): Promise<Measure> {
+  const before = await serverCpu(url);
+  const m = await run(variant, url, maxRate);
+  return { ...m, serverCpuSeconds: (await serverCpu(url)) - before };
+}
+
+function run(variant: Variant, url: string, maxRate?: number): Promise<Omit<Measure, 'serverCpuSeconds'>> {
   return new Promise((ok, fail) => {
     const args = [resolve(__dirname, 'worker.ts'), variant, url, ...(maxRate === undefined ? [] : [String(maxRate)])];
     const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -152,7 +172,7 @@ function measure(variant: Variant, url: string, maxRate?: number): Promise<Measu
     child.on('close', (code) => {
       const last = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !last.startsWith('{')) return fail(new Error(`${variant} at ${url} exited with ${code} and printed ${JSON.stringify(last)}`));
-      ok(JSON.parse(last) as Measure);
+      ok(JSON.parse(last) as Omit<Measure, 'serverCpuSeconds'>);
     });
   });
 }
@@ -300,7 +320,7 @@ async function main(): Promise<void> {
   const app = await appLatency();
 
   console.log('');
-  console.log(`${pad('RTT', 12)} ${pad('variant', 46)} ${pad('keys', 10)} ${pad('keys/s', 9)} ${pad('built-in ×', 11)} peak RSS`);
+  console.log(`${pad('RTT', 12)} ${pad('variant', 48)} ${pad('keys', 10)} ${pad('keys/s', 9)} ${pad('built-in ×', 11)} ${pad('µs CPU/key: client+server', 26)} peak RSS`);
   for (const r of results) {
     const rows = [
       ['built-in 001_datetime_fields_to_timestamps', r.builtin],
@@ -310,7 +330,8 @@ async function main(): Promise<void> {
     ] as const;
     for (const [name, m] of rows) {
       const ratio = (r.builtin.keysPerSecond / m.keysPerSecond).toFixed(m === r.builtin ? 2 : m === r.minimal ? 2 : 1);
-      console.log(`${pad(rttName(r.rtt), 12)} ${pad(name, 46)} ${pad(num(m.keys), 10)} ${pad(num(m.keysPerSecond), 9)} ${pad(`${ratio}×`, 11)} ${m.maxRssMb.toFixed(0)} MB`);
+      const cpu = `${((m.cpuSeconds * 1e6) / m.keys).toFixed(0)}+${((m.serverCpuSeconds * 1e6) / m.keys).toFixed(0)}`;
+      console.log(`${pad(rttName(r.rtt), 12)} ${pad(name, 48)} ${pad(num(m.keys), 10)} ${pad(num(m.keysPerSecond), 9)} ${pad(`${ratio}×`, 11)} ${pad(cpu, 26)} ${m.maxRssMb.toFixed(0)} MB`);
     }
   }
   console.log('');

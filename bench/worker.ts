@@ -135,9 +135,12 @@ async function main(): Promise<void> {
   const run = VARIANTS[variant as keyof typeof VARIANTS];
   if (!run || !url) throw new Error(`usage: worker.ts ${Object.keys(VARIANTS).join('|')} <redis-url> [max-rate]`);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const keys = await run(url, rate === undefined ? undefined : Number(rate));
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ variant, keys, seconds, keysPerSecond: keys / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ variant, keys, seconds, keysPerSecond: keys / seconds, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
 main().catch((error: unknown) => {
