@@ -1,24 +1,37 @@
 /**
  * One measured conversion, in a process of its own so that its peak RSS is its own:
- * `node -r @swc-node/register bench/worker.ts <variant> <redis-url>`; prints one JSON line.
+ * `node -r @swc-node/register bench/worker.ts <variant> <redis-url> [max-rate]`; prints one
+ * JSON line. `max-rate` (keys/s) throttles the built-in.
  */
 import Redis from 'ioredis';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DataMigrator } from '../packages/migrations/src/data/data-migrator';
 import { parseDatetime } from '../packages/migrations/src/builtin/datetime/parse';
 import { eventSchema, legacyEventSchema } from './models';
 
 const FIELDS = ['createdAt', 'updatedAt', 'startsAt'];
-const BATCH = 1000;
+/** Keys per batch; BENCH_BATCH sets it (the app latency rows try a smaller one). */
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 
-async function builtin(url: string): Promise<number> {
-  const migrator = new DataMigrator({ redisUrl: url, models: resolve(__dirname, 'models.ts'), builtins: ['datetime'], migrationsDir: resolve(__dirname, 'no-migrations'), batch: { batchSize: BATCH } });
+async function builtin(url: string, maxRate?: number): Promise<number> {
+  // Only the built-in runs: an empty migrations folder.
+  const migrationsDir = mkdtempSync(join(tmpdir(), 'om-bench-'));
+  const migrator = new DataMigrator({
+    redisUrl: url,
+    models: resolve(__dirname, 'models.ts'),
+    builtins: ['datetime'],
+    migrationsDir,
+    batch: { batchSize: BATCH, maxRate },
+  });
   let keys = 0;
   migrator.on('batch', (p) => (keys = p.counters.keys));
   try {
     await migrator.run();
   } finally {
     await migrator.close();
+    rmSync(migrationsDir, { recursive: true, force: true });
   }
   return keys;
 }
@@ -85,14 +98,51 @@ async function naive(url: string): Promise<number> {
   return keys;
 }
 
+/**
+ * Redis OM Python's design (its 1.x datetime migration), in TypeScript: every matching key
+ * collected first, then each key on its own, one command and one round trip at a time (read
+ * the hash, write the converted fields), no pipeline. Memory grows with the keyspace.
+ */
+async function python(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    const all: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', 'Event:*', 'COUNT', BATCH);
+      cursor = next;
+      all.push(...batch);
+    } while (cursor !== '0');
+    for (const key of all) {
+      const hash = await redis.hgetall(key);
+      const update: string[] = [];
+      for (const f of FIELDS) {
+        const value = hash[f];
+        if (value === undefined) continue;
+        const parsed = parseDatetime(value);
+        if (parsed.kind === 'converted') update.push(f, parsed.text);
+      }
+      if (update.length > 0) await redis.hset(key, ...update);
+    }
+    return all.length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const VARIANTS = { builtin, minimal, naive, python };
+
 async function main(): Promise<void> {
-  const [variant, url] = process.argv.slice(2);
-  const run = { builtin, minimal, naive }[variant as 'builtin' | 'minimal' | 'naive'];
-  if (!run || !url) throw new Error('usage: worker.ts builtin|minimal|naive <redis-url>');
+  const [variant, url, rate] = process.argv.slice(2);
+  const run = VARIANTS[variant as keyof typeof VARIANTS];
+  if (!run || !url) throw new Error(`usage: worker.ts ${Object.keys(VARIANTS).join('|')} <redis-url> [max-rate]`);
   const started = performance.now();
-  const keys = await run(url);
+  const cpu = process.cpuUsage();
+  const keys = await run(url, rate === undefined ? undefined : Number(rate));
   const seconds = (performance.now() - started) / 1000;
-  process.stdout.write(`${JSON.stringify({ variant, keys, seconds, keysPerSecond: keys / seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  process.stdout.write(`${JSON.stringify({ variant, keys, seconds, keysPerSecond: keys / seconds, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 }
 
 main().catch((error: unknown) => {

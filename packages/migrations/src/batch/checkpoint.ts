@@ -42,6 +42,13 @@ const checkpointSchema = z.object({
  */
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
+/** What a checkpoint save writes: `HSET key field value`. */
+export interface CheckpointWrite {
+  readonly key: string;
+  readonly field: string;
+  readonly value: string;
+}
+
 /** Cuts a value for logs and the checkpoint, so neither grows with the data. */
 export function clip(text: string, max = 200): string {
   return text.length <= max ? text : `${text.slice(0, max)}…(${text.length} chars)`;
@@ -81,7 +88,13 @@ export class CheckpointStore {
   }
 
   async save(checkpoint: Checkpoint): Promise<void> {
-    await this.redis.hset(this.key, checkpoint.name, JSON.stringify(checkpoint));
+    const { key, field, value } = this.saving(checkpoint);
+    await this.redis.hset(key, field, value);
+  }
+
+  /** The HSET that saves `checkpoint`, for a script that saves it with a batch's writes. */
+  saving(checkpoint: Checkpoint): CheckpointWrite {
+    return { key: this.key, field: checkpoint.name, value: JSON.stringify(checkpoint) };
   }
 
   /** Removes one checkpoint, or those whose name starts with `prefix`, or all. Returns how many. */

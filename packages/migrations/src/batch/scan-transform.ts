@@ -1,5 +1,5 @@
 import type { RedisClient } from '../redis/client';
-import { CheckpointStore, type Checkpoint } from './checkpoint';
+import { CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
@@ -8,6 +8,7 @@ import { scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
+import { BatchPacer } from './pace';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
   emptyCounters,
@@ -84,6 +85,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keysAtStart = scan.counters.keys;
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
     const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
+    const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
@@ -124,7 +126,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           // scan of this node started on (a reconnect may have reached a restarted server).
           const check = await watches[n]!.unchanged(entry.runId);
           if (!check.same) return await restarted(check.runId);
-          current = page.next === '0' ? undefined : fetch(page.next);
+          const next = page.next === '0' ? undefined : page.next;
+          // Throttled, the next batch is read only after the wait (below), so that what it
+          // compares against is fresh; unthrottled, it is read while this one is written.
+          current = next === undefined || pacer.active ? undefined : fetch(next);
           current?.catch(() => undefined);
           const delta = emptyCounters();
           delta.keys = page.keys.length;
@@ -143,6 +148,11 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           if (env.signal?.aborted) throw interrupted(env.signal.reason, spec, scan, dryRun);
           inFlight = commit(node, entry, page.next, writes, delta);
           inFlight.catch(() => undefined);
+          if (pacer.active && next !== undefined) {
+            await pacer.pace(page.keys.length);
+            current = fetch(next);
+            current.catch(() => undefined);
+          }
         }
         await inFlight;
         // The last writes, too, must have gone to the process the scan ran on.
@@ -165,21 +175,40 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       }
     };
 
-    /** Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. */
+    /**
+     * Writes a batch, then adds its counts, moves the cursor, saves the checkpoint, reports. On
+     * a single server the checkpoint is saved by the script that writes the batch (one round
+     * trip a batch), with the counters as they are when nothing conflicts; when something did,
+     * the counted checkpoint is saved after.
+     */
     const commit = async (node: ScanNode, entry: Checkpoint['nodes'][number], next: string, writes: KeyWrites[], delta: BatchCounters): Promise<void> => {
+      delta.batches = 1;
+      const moved = (counts: BatchCounters): Checkpoint => ({
+        ...scan,
+        counters: added(scan.counters, counts),
+        nodes: scan.nodes.map((e) => (e === entry ? { ...e, cursor: next, done: next === '0' } : e)),
+        updatedAt: new Date().toISOString(),
+      });
+      let saved = dryRun;
       if (dryRun) {
         decisions.tallyDryRun(writes, delta);
       } else if (writes.length > 0) {
-        const conflicts = await writer.write(node, writes);
-        writes.forEach((w, i) => decisions.tallyWritten(w, conflicts[i]!, delta));
+        let checkpoint: CheckpointWrite | undefined;
+        if (writer.savesCheckpoint(node)) {
+          const clean = { ...delta };
+          writes.forEach((w) => decisions.tallyWritten(w, NO_CONFLICTS, clean));
+          checkpoint = store.saving(moved(clean));
+        }
+        const result = await writer.write(node, writes, checkpoint);
+        writes.forEach((w, i) => decisions.tallyWritten(w, result.conflicts[i]!, delta));
+        saved = result.saved;
       }
-      delta.batches = 1;
       const counters = scan.counters;
-      for (const k of Object.keys(counters) as (keyof BatchCounters)[]) counters[k] += delta[k];
+      Object.assign(counters, added(counters, delta));
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
-      if (!dryRun) await store.save(scan);
+      if (!saved) await store.save(scan);
       const elapsedMs = performance.now() - started;
       spec.onBatch?.({
         name: spec.name,
@@ -230,6 +259,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   function read(node: ScanNode, keys: string[]): Promise<ReadValue<string | JsonValue>[][]> {
     return spec.type === 'hash' ? readHashValues(node.client, keys, spec.fields) : readJsonValues(node.client, keys, spec.paths);
   }
+}
+
+const NO_CONFLICTS: ReadonlySet<string> = new Set();
+
+function added(a: BatchCounters, b: BatchCounters): BatchCounters {
+  const sum = { ...a };
+  for (const k of Object.keys(sum) as (keyof BatchCounters)[]) sum[k] += b[k];
+  return sum;
 }
 
 /** A node's server identity as a scan tracks it: the process it started on, and when it was last confirmed. */

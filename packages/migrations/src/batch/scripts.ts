@@ -60,14 +60,20 @@ end
 return conflicts`;
 
 /**
- * HASH, a whole batch on a single server: KEYS = the batch's keys; ARGV = for each key in
- * order, the number n of its fields, then n triples field, expected, new. Returns a flat list
- * of key index (1-based) and field for every value not written.
+ * HASH, a whole batch on a single server, and its checkpoint: KEYS = the batch's keys, then the
+ * checkpoint HASH; ARGV = the checkpoint's field and JSON, then for each key in order the
+ * number n of its fields and n triples field, expected, new. Returns a flat list of key index
+ * (1-based) and field for every value not written.
+ *
+ * The checkpoint rides in the same call so that a batch costs one round trip, and it is saved
+ * after every write of the batch ran, in one atomic script: it can never cover a write that
+ * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
+ * its counters were computed assuming so; otherwise the caller saves the right ones.
  */
 export const HASH_COMPARE_AND_SET_BATCH = `
 local conflicts = {}
-local a = 1
-for k = 1, #KEYS do
+local a = 3
+for k = 1, #KEYS - 1 do
   local n = tonumber(ARGV[a])
   a = a + 1
   local fields = {}
@@ -87,6 +93,7 @@ for k = 1, #KEYS do
   if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
   a = a + 3 * n
 end
+if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end
 return conflicts`;
 
 /**

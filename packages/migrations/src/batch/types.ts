@@ -32,6 +32,11 @@ export type FieldTransform<V> = (value: V, at: ValueLocation) => V | undefined;
 export interface BatchOptions {
   /** SCAN COUNT and the number of keys read and written per pipeline. Default 1000. */
   readonly batchSize?: number;
+  /**
+   * Keys per second at most, on average (a token bucket debited a batch at a time), so that a
+   * migration leaves room for the application. Default: unthrottled.
+   */
+  readonly maxRate?: number;
   /** Default `fail`. */
   readonly failureMode?: FailureMode;
   /** Failures tolerated before the run stops (the next one stops it). Default: unlimited. */
@@ -189,7 +194,7 @@ export interface ScanContext {
    * The batched scan-transform-write of long migrations (the built-in datetime migration uses
    * it): SCAN on every master, pipelined reads and compare-and-set writes, failure modes, a
    * checkpoint saved every batch and resumed from on the next run, progress output. The run's
-   * `--batch-size`, `--failure-mode` and `--max-errors`, when given, override the spec's. In a
+   * `--batch-size`, `--max-rate`, `--failure-mode` and `--max-errors`, when given, override the spec's. In a
    * dry run it reads and reports, and writes nothing.
    */
   scanTransform(spec: ScanTransformSpec): Promise<ScanTransformResult>;

@@ -7,6 +7,7 @@ const specSchema = z.object({
   match: z.string().min(1, 'must not be empty'),
   type: z.enum(['hash', 'json']),
   batchSize: z.number().int().min(1).max(100_000).optional(),
+  maxRate: z.number().positive().finite().optional(),
   failureMode: z.enum(FAILURE_MODES as [string, ...string[]]).optional(),
   maxErrors: z.number().int().min(0).optional(),
 });

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
+import type { CheckpointWrite } from './checkpoint';
 import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
 import type { Relocation } from './types';
 
@@ -53,25 +54,42 @@ export class CompareAndSetWriter {
     this.perKey = new ScriptCache(type === 'hash' ? scripts[0]! : scripts[1]!);
   }
 
-  /** Writes a batch on one node; returns, per key of `writes`, the fields not written (conflicts). */
-  async write(node: ScanNode, writes: readonly KeyWrites[]): Promise<ReadonlySet<string>[]> {
+  /** True when {@link write} saves the checkpoint in the call that writes the batch. */
+  savesCheckpoint(node: ScanNode): boolean {
+    return this.type === 'hash' && !node.clustered && !this.relocate;
+  }
+
+  /**
+   * Writes a batch on one node; returns, per key of `writes`, the fields not written
+   * (conflicts), and whether `checkpoint` was saved with it: atomically after the writes, where
+   * {@link savesCheckpoint} says so and nothing conflicted.
+   */
+  async write(node: ScanNode, writes: readonly KeyWrites[], checkpoint?: CheckpointWrite): Promise<{ conflicts: ReadonlySet<string>[]; saved: boolean }> {
     if (this.relocate) {
       const { to, mode } = this.relocate;
       const calls = writes.map((w) => ({ keys: [w.key], args: [...w.values.flatMap((v) => [v.field, v.expected, v.next]), to, mode], what: w.key }));
-      return (await this.evalAll(node.client, this.perKey, calls)).map((reply) => new Set(reply as string[]));
+      return { conflicts: (await this.evalAll(node.client, this.perKey, calls)).map((reply) => new Set(reply as string[])), saved: false };
     }
-    if (this.type === 'hash' && !node.clustered) {
-      const args = writes.flatMap((w) => [String(w.values.length), ...w.values.flatMap((v) => [v.field, v.expected, v.next])]);
-      const call = { keys: writes.map((w) => w.key), args, what: `a batch of ${writes.length} keys` };
+    if (this.savesCheckpoint(node) && checkpoint) {
+      // Plain loops: a batch is thousands of arguments (spreads of that size showed in profiles).
+      const keys: string[] = [];
+      const args: string[] = [checkpoint.field, checkpoint.value];
+      for (const w of writes) {
+        keys.push(w.key);
+        args.push(String(w.values.length));
+        for (const v of w.values) args.push(v.field, v.expected, v.next);
+      }
+      keys.push(checkpoint.key);
+      const call = { keys, args, what: `a batch of ${writes.length} keys` };
       const [reply] = await this.evalAll(node.client, this.batch, [call]);
       const conflicts = writes.map(() => new Set<string>());
       const flat = reply as (number | string)[];
       for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
-      return conflicts;
+      return { conflicts, saved: flat.length === 0 };
     }
     const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
     const replies = await this.evalAll(node.client, this.perKey, calls);
-    return replies.map((reply) => new Set(reply as string[]));
+    return { conflicts: replies.map((reply) => new Set(reply as string[])), saved: false };
   }
 
   /**
@@ -85,7 +103,7 @@ export class CompareAndSetWriter {
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       const sha = await script.sha(client);
       const pipeline = client.pipeline();
-      for (const i of pending) pipeline.evalsha(sha, calls[i]!.keys.length, ...calls[i]!.keys, ...calls[i]!.args);
+      for (const i of pending) pipeline.evalsha(sha, calls[i]!.keys.length, calls[i]!.keys.concat(calls[i]!.args));
       const results: [Error | null, unknown][] = await pipeline.exec().then(
         (r) => r ?? [],
         (error: Error) => pending.map(() => [error, null]),

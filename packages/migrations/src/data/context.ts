@@ -39,7 +39,7 @@ export function createMigrationContext(options: {
   migrationId: string;
   /** Where scan checkpoints live (the engine's key prefix and namespace). */
   keyPrefix?: string;
-  /** The run's --batch-size, --failure-mode, --max-errors: they override the spec's. */
+  /** The run's --batch-size, --max-rate, --failure-mode, --max-errors: they override the spec's. */
   batch?: BatchOptions;
   /** Receives the progress of every batch of `ctx.scanTransform`. */
   onBatch?: (progress: BatchProgress) => void;

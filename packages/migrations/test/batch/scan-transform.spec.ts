@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { BatchStoppedError, CheckpointStore, scanTransform, type HashScanTransform } from '../../src/batch';
+import { BatchStoppedError, CheckpointStore, scanTransform, type Checkpoint, type HashScanTransform } from '../../src/batch';
+import { startMonitor } from '../support/monitor';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server';
 import { captureLogger } from './capture-logger';
 
@@ -168,6 +169,51 @@ describe('scanTransform on a real redis-server', () => {
     }
   });
 
+  it('sends one write per batch, which saves the checkpoint too; a conflict is counted in the saved checkpoint', async () => {
+    await seed(120, (i) => `v${i}`);
+    const monitor = await startMonitor(server.url);
+    const app = new Redis(server.url);
+    const saved: Checkpoint[] = [];
+    const store = new CheckpointStore(redis, PREFIX);
+    try {
+      let once = true;
+      const { commands } = await monitor.capture(() =>
+        scanTransform(
+          redis,
+          spec({
+            batchSize: 40,
+            keepCheckpoint: true,
+            transform: (value, at) => {
+              if (once && at.key === 'Item:7') {
+                once = false;
+                void app.hset('Item:7', 'a', 'APP WROTE THIS');
+              }
+              return upper(value);
+            },
+            onBatch: () => void store.get('upper').then((c) => c && saved.push(c)),
+          }),
+          { logger: captureLogger(), keyPrefix: PREFIX },
+        ),
+      );
+      await app.ping();
+      const sent = commands.filter((c) => c.source !== 'lua').map((c) => c.argv[0]);
+      const batches = sent.filter((name) => name === 'SCAN').length;
+      const scripts = sent.filter((name) => name === 'EVALSHA').length;
+      const saves = commands.filter((c) => c.source !== 'lua' && c.argv[0] === 'HSET' && c.argv[1] === `${PREFIX}data:progress`).length;
+      // One write a batch: the batch script, which saves the checkpoint, or (a batch with
+      // nothing to write, such as SCAN's last, empty page) the checkpoint alone. Two saves more:
+      // the batch that met a conflict (its counters are counted after) and the kept end state.
+      expect(scripts).toBeGreaterThanOrEqual(3);
+      expect(scripts + saves).toBe(batches + 2);
+      const final = await store.get('upper');
+      expect(final?.counters).toMatchObject({ keys: 120, converted: 119, conflicts: 1 });
+      expect(saved.at(-1)?.counters).toMatchObject({ converted: 119, conflicts: 1 });
+    } finally {
+      app.disconnect();
+      monitor.stop();
+    }
+  });
+
   it('does not recreate a key deleted between the read and the write', async () => {
     await seed(3, (i) => `v${i}`);
     const app = new Redis(server.url);
@@ -257,9 +303,34 @@ describe('scanTransform on a real redis-server', () => {
     expect(third.counters.unchanged).toBe(50);
   });
 
+  it('maxRate: a throttled scan still converts every key, and an abort does not wait for the throttle', async () => {
+    await seed(300, (i) => `v${i}`);
+    const env = { logger: captureLogger(), keyPrefix: PREFIX };
+    const result = await scanTransform(redis, spec({ batchSize: 50, maxRate: 20_000 }), env);
+    expect(result.counters).toMatchObject({ keys: 300, converted: 300, failed: 0 });
+    for (let i = 0; i < 300; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+    expect(await new CheckpointStore(redis, PREFIX).get('upper')).toBeUndefined();
+
+    // At 1 key/s the second batch would wait 50 s: Ctrl-C stops at the boundary instead.
+    await redis.flushall();
+    await seed(300, (i) => `v${i}`);
+    const abort = new AbortController();
+    const slow = scanTransform(redis, spec({ batchSize: 50, maxRate: 1, onBatch: () => abort.abort('SIGINT') }), { ...env, signal: abort.signal });
+    await expect(slow).rejects.toThrow(/SIGINT/);
+    const saved = await new CheckpointStore(redis, PREFIX).get('upper');
+    expect(saved?.counters.batches).toBeGreaterThanOrEqual(1);
+    const converted = (await Promise.all(Array.from({ length: 300 }, (_, i) => redis.hget(`Item:${i}`, 'a')))).filter((v) => v?.startsWith('V'));
+    expect(converted.length).toBe(saved!.counters.converted);
+    // The rest converts on the next, unthrottled run.
+    const rest = await scanTransform(redis, spec({ batchSize: 50 }), env);
+    expect(rest.resumed).toBe(true);
+    for (let i = 0; i < 300; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+  });
+
   it('rejects bad options before touching Redis', async () => {
     const env = { logger: captureLogger(), keyPrefix: PREFIX };
     await expect(scanTransform(redis, spec({ batchSize: 0 }), env)).rejects.toThrow(/batchSize/);
+    await expect(scanTransform(redis, spec({ maxRate: 0 }), env)).rejects.toThrow(/maxRate/);
     await expect(scanTransform(redis, spec({ fields: [] }), env)).rejects.toThrow(/fields must list/);
     await expect(scanTransform(redis, spec({ failureMode: 'default' }), env)).rejects.toThrow(/defaultValue/);
     await expect(scanTransform(redis, { ...spec(), type: 'json', paths: ['a'] } as never, env)).rejects.toThrow(/JSONPaths/);

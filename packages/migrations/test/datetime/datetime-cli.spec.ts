@@ -170,6 +170,17 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(lines(large.stdout)).toBeLessThanOrEqual(2);
   });
 
+  it('--max-rate throttles the run, which still converts every key; a rate of 0 is refused', async () => {
+    await seedEvents(live.redis, 300);
+    const run = await om('run', '-y', '--batch-size', '50', '--max-rate', '5000');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((await om('verify', '--check-data', '--max-rate', '5000')).code).toBe(0);
+    const refused = await om('run', '-y', '--max-rate', '0');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("option '--max-rate <keys/s>' argument '0' is invalid");
+  });
+
   it('--dry-run reports what it would convert and writes nothing', async () => {
     await seedEvents(live.redis, 50);
     const before = await snapshot(live.redis);

@@ -13,6 +13,8 @@ interface InspectOptions {
   readonly logger: Logger;
   readonly keyPrefix: string;
   readonly batchSize?: number;
+  /** Keys per second at most (`--max-rate`), so a pass over production leaves room for the app. */
+  readonly maxRate?: number;
 }
 
 /** What `stats` reports for one model. */
@@ -41,7 +43,8 @@ export interface DatetimeStats {
   readonly scanMs: number;
   /**
    * Estimated run time of the migration: this pass's time (the run reads the same) plus as much
-   * again for the share of keys that need a write (a compare-and-set costs about one read).
+   * again for the share of keys that need a write (a compare-and-set costs about one read);
+   * with `maxRate`, the keys at that rate.
    */
   readonly estimatedRunMs: number;
 }
@@ -51,7 +54,7 @@ export async function datetimeStats(redis: RedisClient, options: InspectOptions 
   const started = performance.now();
   const models: ModelStats[] = [];
   for (const target of dateTargets(options.models)) {
-    const spec: ScanTransformSpec = { ...scanSpecFor(target, 'up', options.timeZone), dryRun: true, failureMode: 'skip', batchSize: options.batchSize };
+    const spec: ScanTransformSpec = { ...scanSpecFor(target, 'up', options.timeZone), dryRun: true, failureMode: 'skip', batchSize: options.batchSize, maxRate: options.maxRate };
     const { counters: c } = await scanTransform(redis, spec, { logger: options.logger, keyPrefix: options.keyPrefix });
     models.push({
       schemaName: target.schemaName,
@@ -75,7 +78,8 @@ export async function datetimeStats(redis: RedisClient, options: InspectOptions 
     unconvertible: sum(models, (m) => m.unconvertible),
     keysPerSecond: scanMs > 0 ? (keys * 1000) / scanMs : 0,
     scanMs,
-    estimatedRunMs: keys === 0 ? 0 : scanMs * (1 + keysToChange / keys),
+    // Throttled, this pass ran at the rate (or slower), and so will the run.
+    estimatedRunMs: keys === 0 ? 0 : options.maxRate === undefined ? scanMs * (1 + keysToChange / keys) : Math.max(scanMs, (keys * 1000) / options.maxRate),
   };
 }
 
@@ -101,7 +105,7 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   let values = 0;
   let offenderCount = 0;
   for (const target of dateTargets(options.models)) {
-    const { counters: c } = await scanTransform(redis, checkSpec(target, options.batchSize, (f) => {
+    const { counters: c } = await scanTransform(redis, checkSpec(target, options, (f) => {
       if (offenders.length < limit) offenders.push(f);
     }), { logger: options.logger, keyPrefix: options.keyPrefix });
     keys += c.keys;
@@ -111,8 +115,9 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   return { keys, values, offenderCount, offenders };
 }
 
-function checkSpec(target: DateTarget, batchSize: number | undefined, onFailure: (f: FailureRecord) => void): ScanTransformSpec {
-  const base = { name: `verify:${target.schemaName}`, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, onFailure };
+function checkSpec(target: DateTarget, options: Pick<InspectOptions, 'batchSize' | 'maxRate'>, onFailure: (f: FailureRecord) => void): ScanTransformSpec {
+  const { batchSize, maxRate } = options;
+  const base = { name: `verify:${target.schemaName}`, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, maxRate, onFailure };
   const check =
     <V>(problem: (value: V) => string | undefined) =>
     (value: V): undefined => {

@@ -117,6 +117,12 @@ export const MIGRATE_DATA = defineExecutorTable({
       actions: BATCH,
       cli: '--batch-size',
     },
+    maxRate: {
+      description: 'keys per second at most, on average, to leave room for the app (default unthrottled).',
+      schema: z.number().positive().finite(),
+      actions: BATCH,
+      cli: '--max-rate',
+    },
     maxErrors: {
       description: 'failures tolerated before stopping (default unlimited).',
       schema: z.number().int().nonnegative(),

@@ -18,6 +18,7 @@ export function statsCommand(): Command {
         models,
         timeZone: options.timezone,
         batchSize: options.batchSize,
+        maxRate: options.maxRate,
         keyPrefix: migrator.statePrefix,
         logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
       });

@@ -36,6 +36,7 @@ export function verifyCommand(): Command {
         const check = await checkDatetimeData(await migrator.client(), {
           models,
           batchSize: options.batchSize,
+          maxRate: options.maxRate,
           keyPrefix: migrator.statePrefix,
           logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
           limit: options.limit,
