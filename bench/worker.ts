@@ -14,7 +14,7 @@ const BATCH = 1000;
 async function builtin(url: string): Promise<number> {
   const migrator = new DataMigrator({ redisUrl: url, models: resolve(__dirname, 'models.ts'), migrationsDir: resolve(__dirname, 'no-migrations'), batch: { batchSize: BATCH } });
   let keys = 0;
-  migrator.on('batch', (p) => (keys = p.counters.keys));
+  migrator.on('progress', (p) => (keys = p.counters.keys));
   try {
     await migrator.run();
   } finally {

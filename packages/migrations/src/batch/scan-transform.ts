@@ -18,6 +18,7 @@ import {
   type ScanTransformSpec,
 } from './types';
 import { CompareAndSetWriter } from './write-values';
+import { FailureLog } from './failure-log';
 
 /** Default keys per batch (SCAN COUNT and pipeline length). */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -82,7 +83,9 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     if (usable) env.logger.info(`${spec.name}: resuming from the checkpoint of ${saved.updatedAt} (${saved.counters.keys} keys done).`);
     const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
     const keysAtStart = scan.counters.keys;
-    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
+    const fractionAtStart = overallFraction(scan, keyCounts);
+    const failureLog = env.onFailure ? undefined : new FailureLog(env.logger);
+    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure ?? ((f) => failureLog!.log(f)));
     const writer = new CompareAndSetWriter(spec.type, spec.name);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
@@ -181,12 +184,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       scan.updatedAt = new Date().toISOString();
       if (!dryRun) await store.save(scan);
       const elapsedMs = performance.now() - started;
+      const fraction = overallFraction(scan, keyCounts);
       spec.onBatch?.({
         name: spec.name,
         counters: { ...counters },
-        fraction: overallFraction(scan, keyCounts),
+        fraction,
         keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
         elapsedMs,
+        ...etaOf(fraction, fractionAtStart, elapsedMs),
       });
     };
 
@@ -322,6 +327,13 @@ function compatible(saved: Checkpoint, spec: ScanTransformSpec, nodes: ScanNode[
       'starting over (converted values are left alone, so nothing is done twice).',
   );
   return false;
+}
+
+/** Time left at the pace of this run so far: what is left of the keyspace over the share done per millisecond. */
+function etaOf(fraction: number, fractionAtStart: number, elapsedMs: number): { etaMs?: number } {
+  if (fraction >= 1) return { etaMs: 0 };
+  const done = fraction - fractionAtStart;
+  return done > 0 && elapsedMs > 0 ? { etaMs: Math.round(((1 - fraction) * elapsedMs) / done) } : {};
 }
 
 function overallFraction(state: Checkpoint, keyCounts: number[]): number {

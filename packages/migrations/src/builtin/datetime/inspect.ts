@@ -1,5 +1,5 @@
 import { scanTransform } from '../../batch/scan-transform';
-import type { FailureRecord, JsonValue, ScanTransformSpec } from '../../batch/types';
+import type { FailureRecord, JsonValue, ScanFailure, ScanTransformSpec } from '../../batch/types';
 import type { RedisClient } from '../../redis/client';
 import type { Logger } from '../../logger';
 import { scanSpecFor } from './migration';
@@ -94,7 +94,10 @@ export interface DatetimeCheck {
  * a date: decimal seconds text (HASH) or a number (JSON), within years 0001-9999 (an epoch in
  * milliseconds is out of range). Read-only.
  */
-export async function checkDatetimeData(redis: RedisClient, options: InspectOptions & { limit?: number }): Promise<DatetimeCheck> {
+export async function checkDatetimeData(
+  redis: RedisClient,
+  options: InspectOptions & { limit?: number; /** Receives every offending value, also those past `limit`. */ onOffender?: (offender: ScanFailure) => void },
+): Promise<DatetimeCheck> {
   const limit = options.limit ?? 50;
   const offenders: FailureRecord[] = [];
   let keys = 0;
@@ -103,6 +106,7 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   for (const target of dateTargets(options.models)) {
     const { counters: c } = await scanTransform(redis, checkSpec(target, options.batchSize, (f) => {
       if (offenders.length < limit) offenders.push(f);
+      options.onOffender?.(f);
     }), { logger: options.logger, keyPrefix: options.keyPrefix });
     keys += c.keys;
     values += c.unchanged + c.failed;
@@ -111,8 +115,8 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   return { keys, values, offenderCount, offenders };
 }
 
-function checkSpec(target: DateTarget, batchSize: number | undefined, onFailure: (f: FailureRecord) => void): ScanTransformSpec {
-  const base = { name: `verify:${target.schemaName}`, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, onFailure };
+function checkSpec(target: DateTarget, batchSize: number | undefined, onFailure: (f: ScanFailure) => void): ScanTransformSpec {
+  const base = { name: `verify:${target.schemaName}`, model: target.schemaName, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, onFailure };
   const check =
     <V>(problem: (value: V) => string | undefined) =>
     (value: V): undefined => {
