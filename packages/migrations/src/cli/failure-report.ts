@@ -1,10 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FailureAction, ScanFailure } from '../batch/types';
+import { REPORTS_FOLDER } from '../config/defaults';
 import { redactSecrets } from '../redact';
-
-/** The folder, under the migrations root, that holds the reports of runs (git-ignored by the Nx generators). */
-export const REPORTS_FOLDER = '.om-reports';
 
 /**
  * One line of a failure report: one value a command could not handle. `action` is what was done
