@@ -30,7 +30,7 @@ export function showBatchProgress(
         bar = new SingleBar(
           {
             stream,
-            format: `  ${shortName(progress.name)} |{bar}| {percentage}% | {keys} keys, {converted} converted, {failed} failed | {rate} keys/s | {eta} left`,
+            format: `  ${shortName(progress.name)} |{bar}| {percentage}% | {keys} keys, {converted} converted, {failed} failed | {rate} keys/s | {timeLeft} left`,
             hideCursor: true,
             clearOnComplete: false,
           },
@@ -74,8 +74,9 @@ export function formatEta(ms: number | undefined): string {
   return `~${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** The bar's fields (cli-progress keeps `{eta}` for its own estimate, from its own updates). */
 function payload(p: BatchProgress) {
-  return { keys: p.counters.keys, converted: p.counters.converted, failed: p.counters.failed, rate: Math.round(p.keysPerSecond), eta: formatEta(p.etaMs) };
+  return { keys: p.counters.keys, converted: p.counters.converted, failed: p.counters.failed, rate: Math.round(p.keysPerSecond), timeLeft: formatEta(p.etaMs) };
 }
 
 /** `001_datetime_fields_to_timestamps:up:Person` → `up:Person`; other names as they are. */

@@ -158,7 +158,7 @@ export class CommandOutput {
           return `  ${m.model} (${m.id}): ${values(m.failed)} failed: ${done.join(', ')}`;
         })
       : [...this.offenders].map(([model, n]) => `  ${model}: ${values(n)} not epoch seconds in range`);
-    const shown = this.options.verbose || !this.summary ? 'listed above as far as they are listed' : `at most ${FAILURES_SHOWN} printed above; --verbose prints all`;
+    const shown = !this.summary ? 'listed above up to --limit' : this.options.verbose ? 'all printed above' : `at most ${FAILURES_SHOWN} printed above; --verbose prints all`;
     const where = path ? `every one is in the failure report ${path}` : 'no failure report was written';
     return [this.summary ? 'Failed values, per model:' : 'Offending values, per model:', ...lines, `${values(failed)} in all (${shown}); ${where}`];
   }
