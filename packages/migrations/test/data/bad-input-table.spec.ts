@@ -90,7 +90,7 @@ const CASES: readonly Case[] = [
   { title: '--key-prefix that is empty', args: ['migrate-data', 'run', '-y', '--key-prefix', ''], message: '--key-prefix must not be empty.' },
   { title: '--key-prefix with a space', args: ['migrate-data', 'run', '-y', '--key-prefix', 'my app:'], message: '--key-prefix must not contain white space.' },
   { title: 'an ACL user that may not PING', code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://noping:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: 'Redis user noping may not run PING', fix: 'ACL SETUSER noping +ping' },
-  { title: "an ACL user that may not touch the engine's keys", args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://appkeys:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: /Redis user appkeys may not access om:migrations:\S+/, fix: 'ACL SETUSER appkeys ~om:migrations:*' },
+  { title: "an ACL user that may not touch the engine's keys", code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://appkeys:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: /Redis user appkeys may not access om:migrations:\S+/, fix: 'ACL SETUSER appkeys ~om:migrations:*' },
   // Commands and arguments.
   { title: 'an unknown option', args: ['migrate-data', 'run', '-y', '--nope'], message: "unknown option '--nope'" },
   { title: 'an unknown command', args: ['migrate-data', 'frobnicate'], message: "unknown command 'frobnicate'" },
