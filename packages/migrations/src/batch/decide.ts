@@ -2,6 +2,7 @@ import { describeCause } from '../errors';
 import type { Logger } from '../logger';
 import { clip, failureRecord } from './checkpoint';
 import { BatchStoppedError } from './errors';
+import { FailureLog } from './failure-log';
 import type { ReadValue } from './read-values';
 import type { BatchCounters, FailureAction, FailureRecord, JsonValue, ScanFailure, ScanTransformSpec } from './types';
 
@@ -31,6 +32,7 @@ export interface KeyWrites {
  */
 export class ValueDecisions {
   private readonly failureMode: NonNullable<ScanTransformSpec['failureMode']>;
+  private readonly report: (failure: ScanFailure) => void;
   /** Failures decided so far, written or not: what `maxErrors` counts. */
   private failedTotal: number;
 
@@ -39,9 +41,15 @@ export class ValueDecisions {
     private readonly logger: Logger,
     /** Failures counted before this run (resumed from a checkpoint). */
     failedBefore: number,
-    private readonly report: (failure: ScanFailure) => void,
+    /** Receives every failure; default: each is printed through `logger` (see {@link FailureLog}). */
+    report?: (failure: ScanFailure) => void,
   ) {
     this.failureMode = spec.failureMode ?? 'fail';
+    if (report) this.report = report;
+    else {
+      const log = new FailureLog(logger);
+      this.report = (failure) => log.log(failure);
+    }
     this.failedTotal = failedBefore;
   }
 

@@ -18,7 +18,6 @@ import {
   type ScanTransformSpec,
 } from './types';
 import { CompareAndSetWriter } from './write-values';
-import { FailureLog } from './failure-log';
 
 /** Default keys per batch (SCAN COUNT and pipeline length). */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -84,8 +83,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
     const keysAtStart = scan.counters.keys;
     const fractionAtStart = overallFraction(scan, keyCounts);
-    const failureLog = env.onFailure ? undefined : new FailureLog(env.logger);
-    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure ?? ((f) => failureLog!.log(f)));
+    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
     const writer = new CompareAndSetWriter(spec.type, spec.name);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
