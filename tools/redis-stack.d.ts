@@ -36,6 +36,8 @@ export interface ServerDescription {
 
 export declare function findLocalRedisStack(env?: NodeJS.ProcessEnv): LocalRedisStack | undefined;
 export declare function freePort(): Promise<number>;
+/** Waits (10 s at most) until the server at `url` answers PING; fails at once when `child` exits. */
+export declare function waitForPing(url: string, child: import('node:child_process').ChildProcess): Promise<void>;
 export declare function startLocalRedisStack(local: LocalRedisStack): Promise<StartedRedisStack & { readonly port: number }>;
 export declare function dockerAnswers(): Promise<boolean>;
 export declare function startRedisStackContainer(image?: string): Promise<StartedRedisStack>;

@@ -209,6 +209,7 @@ module.exports = {
   RedisStackSetupError,
   findLocalRedisStack,
   freePort,
+  waitForPing,
   startLocalRedisStack,
   dockerAnswers,
   startRedisStackContainer,

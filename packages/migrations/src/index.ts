@@ -37,7 +37,7 @@ export type { LoadedModels, ModelField, ModelSchema } from './loading/models';
 
 // Schema migrations: the runner, `create` over a snapshot store, and the documented building blocks.
 export { SchemaMigrator } from './schema/schema-migrator';
-export type { SchemaMigratorOptions, SchemaMigratorEvents, SchemaRunResult, PlannedMigration, VerifyResult } from './schema/schema-migrator';
+export type { MigrationEstimate, SchemaCreateChoices, SchemaMigratorOptions, SchemaMigratorEvents, SchemaRunResult, PlannedMigration, VerifyResult } from './schema/schema-migrator';
 export type { SchemaMigrationStatus, SchemaMigrationStatusEntry } from './schema/status';
 export type { VerifiedIndex } from './schema/verify';
 export { createSchemaMigration } from './schema/create';
@@ -53,6 +53,10 @@ export type { IndexDefinition, IndexField, IndexFieldType, IndexDataStructure } 
 export { parseFtInfo } from './schema/ft-info';
 export type { LiveIndex, IndexingStatus } from './schema/ft-info';
 export { diffIndexStates } from './schema/diff';
+export { classifyChange, formatClassified } from './schema/classify';
+export type { ChangeClass, ClassifiedChange, FieldRename } from './schema/classify';
+export type { IndexEstimate, MeasuredRename } from './schema/estimate';
+export type { RenameStep, RenamePhase } from './schema/rename-steps';
 export type { IndexChange, IndexChangeKind, IndexState, IndexStates, DefinitionDifference } from './schema/diff';
 export { planIndex, formatPlan } from './schema/plan';
 export type { IndexPlan, IndexPlanInput, PlanStep, LiveLayout, SchemaStrategy } from './schema/plan';

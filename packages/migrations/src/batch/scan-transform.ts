@@ -84,7 +84,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keysAtStart = scan.counters.keys;
     const fractionAtStart = overallFraction(scan, keyCounts);
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
-    const writer = new CompareAndSetWriter(spec.type, spec.name);
+    const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 

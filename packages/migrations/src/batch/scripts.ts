@@ -88,3 +88,37 @@ for k = 1, #KEYS do
   a = a + 3 * n
 end
 return conflicts`;
+
+/**
+ * A renamed HASH field, one key: KEYS[1]; ARGV = source field, expected, value, target field,
+ * mode (`copy` or `move`). Returns the source field when not written (the source changed since
+ * it was read, or, moving, the target holds another value), else nothing.
+ */
+export const HASH_RELOCATE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {ARGV[1]} end
+if ARGV[5] == 'move' then
+  local target = redis.call('HGET', KEYS[1], ARGV[4])
+  if target ~= false and target ~= ARGV[3] then return {ARGV[1]} end
+  if target == false then redis.call('HSET', KEYS[1], ARGV[4], ARGV[3]) end
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[4], ARGV[3])
+end
+return {}`;
+
+/**
+ * A moved JSON path, one key: KEYS[1]; ARGV = source path, expected (the `JSON.GET key path`
+ * reply as read), value (JSON text), target path, mode. `JSON.SET` answers nil when the
+ * target's parent does not exist (RedisJSON docs): that stops the batch with the reason.
+ */
+export const JSON_RELOCATE = `
+if redis.call('JSON.GET', KEYS[1], ARGV[1]) ~= ARGV[2] then return {ARGV[1]} end
+local target = redis.call('JSON.GET', KEYS[1], ARGV[4])
+if ARGV[5] == 'move' and target ~= '[]' and target ~= ARGV[2] then return {ARGV[1]} end
+if ARGV[5] == 'copy' or target == '[]' then
+  if not redis.call('JSON.SET', KEYS[1], ARGV[4], ARGV[3]) then
+    return redis.error_reply('cannot create ' .. ARGV[4] .. ' in ' .. KEYS[1] .. ': its parent does not exist')
+  end
+end
+if ARGV[5] == 'move' then redis.call('JSON.DEL', KEYS[1], ARGV[1]) end
+return {}`;

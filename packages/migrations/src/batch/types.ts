@@ -65,6 +65,22 @@ interface ScanTransformBase extends BatchOptions {
    * Default: `match` without its trailing `*` and `:` (`Person:*` → `Person`).
    */
   readonly model?: string;
+  /**
+   * Write the transformed value under another field (HASH) or path (JSON) instead of in place:
+   * the scan of a renamed field. Needs exactly one field or path. `copy` sets the target from
+   * the source (the source stays, so an index on either finds the document); `move` sets the
+   * target only when it is absent, and deletes the source once the target holds the value. Both
+   * are compare-and-set on the source; a `move` whose target holds another value leaves both
+   * and counts a conflict.
+   */
+  readonly relocate?: Relocation;
+}
+
+/** Where {@link ScanTransformSpec.relocate} writes to, and whether the source stays. */
+export interface Relocation {
+  /** The HASH field, or the JSONPath (`$.name`), the value goes to. */
+  readonly to: string;
+  readonly mode: 'copy' | 'move';
 }
 
 /** A scan over HASH keys, transforming some of their fields. */

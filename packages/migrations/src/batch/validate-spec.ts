@@ -20,6 +20,13 @@ export function validateSpec(spec: ScanTransformSpec): void {
   if (spec.type === 'json' && Array.isArray(fields) && fields.some((p) => !p.startsWith('$'))) {
     problems.push('paths must be JSONPaths starting with $');
   }
+  if (spec.relocate !== undefined) {
+    if (!Array.isArray(fields) || fields.length !== 1) problems.push(`relocate needs exactly one ${spec.type === 'hash' ? 'field' : 'path'}`);
+    if (typeof spec.relocate.to !== 'string' || spec.relocate.to === '' || (spec.type === 'json' && !spec.relocate.to.startsWith('$'))) {
+      problems.push(`relocate.to must be a ${spec.type === 'hash' ? 'field name' : 'JSONPath starting with $'}`);
+    }
+    if (spec.relocate.mode !== 'copy' && spec.relocate.mode !== 'move') problems.push('relocate.mode must be copy or move');
+  }
   if (typeof spec.transform !== 'function') problems.push('transform must be a function');
   if (spec.failureMode === 'default' && spec.defaultValue === undefined) problems.push('failure mode default needs a defaultValue');
   if (problems.length > 0) {

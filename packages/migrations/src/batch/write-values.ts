@@ -2,7 +2,8 @@ import type Redis from 'ioredis';
 import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
-import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, JSON_COMPARE_AND_SET } from './scripts';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import type { Relocation } from './types';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
 class ScriptCache {
@@ -45,12 +46,20 @@ export class CompareAndSetWriter {
     private readonly type: 'hash' | 'json',
     /** The scan's name, for error messages. */
     private readonly scan: string,
+    /** Write elsewhere than where the value was read (a renamed field). */
+    private readonly relocate?: Relocation,
   ) {
-    this.perKey = new ScriptCache(type === 'hash' ? HASH_COMPARE_AND_SET : JSON_COMPARE_AND_SET);
+    const scripts = relocate ? [HASH_RELOCATE, JSON_RELOCATE] : [HASH_COMPARE_AND_SET, JSON_COMPARE_AND_SET];
+    this.perKey = new ScriptCache(type === 'hash' ? scripts[0]! : scripts[1]!);
   }
 
   /** Writes a batch on one node; returns, per key of `writes`, the fields not written (conflicts). */
   async write(node: ScanNode, writes: readonly KeyWrites[]): Promise<ReadonlySet<string>[]> {
+    if (this.relocate) {
+      const { to, mode } = this.relocate;
+      const calls = writes.map((w) => ({ keys: [w.key], args: [...w.values.flatMap((v) => [v.field, v.expected, v.next]), to, mode], what: w.key }));
+      return (await this.evalAll(node.client, this.perKey, calls)).map((reply) => new Set(reply as string[]));
+    }
     if (this.type === 'hash' && !node.clustered) {
       const args = writes.flatMap((w) => [String(w.values.length), ...w.values.flatMap((v) => [v.field, v.expected, v.next])]);
       const call = { keys: writes.map((w) => w.key), args, what: `a batch of ${writes.length} keys` };

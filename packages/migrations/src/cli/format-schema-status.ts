@@ -1,3 +1,4 @@
+import { formatClassified } from '../schema/classify';
 import type { SchemaMigrationStatus } from '../schema/status';
 
 /**
@@ -18,11 +19,13 @@ export function formatSchemaStatus(status: SchemaMigrationStatus, options: { cre
     for (const m of list) {
       const when = m.appliedAt ? ` (applied ${m.appliedAt}, batch ${m.batch})` : '';
       lines.push(`  - ${m.id}: ${m.indexes.join(', ')}${when}${m.changedSinceApplied ? ' (file changed since applied)' : ''}`);
+      if (!applied) lines.push(...formatClassified(m.classified, '      '));
     }
   }
   if (status.modelChanges && status.modelChanges.length > 0) {
     lines.push('', `Changed in the models since the latest schema migration (run \`${options.createCommand ?? 'om migrate create <name>'}\`):`);
     for (const c of status.modelChanges) lines.push(`  - ${c.kind} ${c.indexName}`);
+    lines.push(...formatClassified(status.modelChangesClassified ?? [], '      '));
   }
   if (status.missing.length > 0) {
     lines.push('', `Applied but without a file: ${status.missing.map((e) => e.id).join(', ')}`);

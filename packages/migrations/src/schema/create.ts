@@ -1,21 +1,26 @@
+import { ConfigError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { validateMigrationName } from '../loading/migration-name';
 import { loadModelSchemas } from '../loading/models';
 import { compileSchemas, type CompiledIndex } from './compile';
+import { classifyChange, type ClassifiedChange } from './classify';
 import { diffIndexStates, statesOfCompiled, type IndexChange } from './diff';
+import { answerRename, resolveRenames, unresolvedMessage, type RenameChoices, type RenameQuestion } from './renames';
 import { buildSnapshot, stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { loadSnapshotsFrom, writeSnapshotTo, type SnapshotStore } from './snapshot-store';
 
 /** What `create` did. */
 export interface CreateResult {
   readonly changes: readonly IndexChange[];
+  /** Every difference of `changes`, classified (index-only, document-dependent, blocked). */
+  readonly classified: readonly ClassifiedChange[];
   /** Absent when nothing changed: no file is written then. */
   readonly file?: string;
   readonly snapshot?: SchemaSnapshot;
 }
 
 /** Where `create` finds the models and puts the snapshot. */
-export interface CreateSchemaMigrationOptions {
+export interface CreateSchemaMigrationOptions extends RenameChoices {
   /** Where the project's snapshots are: {@link fileSnapshotStore} on disk, or a generator's Tree. */
   readonly store: SnapshotStore;
   /** The models entry: a module exporting the project's redis-om Schemas. */
@@ -28,6 +33,18 @@ export interface CreateSchemaMigrationOptions {
   readonly now?: Date;
   /** Receives redis-om's warnings about the models. */
   readonly logger?: Logger;
+  /**
+   * Asks about each removed field no `renames`/`drops` entry covers (a terminal prompt).
+   * Without it such a field makes `create` refuse.
+   */
+  readonly ask?: RenameQuestion;
+  /** Write the snapshot even with changes classified `blocked` (the user handled the documents). */
+  readonly force?: boolean;
+}
+
+/** Every difference of the changes, classified with their confirmed renames. Pure. */
+export function classifyChanges(changes: readonly IndexChange[]): ClassifiedChange[] {
+  return changes.flatMap((c) => classifyChange(c, c.renames ?? []));
 }
 
 /**
@@ -55,8 +72,24 @@ export function changesSinceSnapshots(store: SnapshotStore, compiled: readonly C
 export async function createSchemaMigration(options: CreateSchemaMigrationOptions): Promise<CreateResult> {
   const name = validateMigrationName(options.name);
   const compiled = await compileModels(options.models, options.cwd, options.logger);
-  const changes = changesSinceSnapshots(options.store, compiled);
-  if (changes.length === 0) return { changes };
+  const found = changesSinceSnapshots(options.store, compiled);
+  if (found.length === 0) return { changes: found, classified: [] };
+  let { changes, unresolved } = resolveRenames(found, options);
+  if (unresolved.length > 0 && options.ask) {
+    for (const question of unresolved) changes = answerRename(changes, question, await options.ask(question));
+    unresolved = [];
+  }
+  if (unresolved.length > 0) {
+    const { message, hint } = unresolvedMessage(unresolved);
+    throw new ConfigError(message, { hint });
+  }
+  const classified = classifyChanges(changes);
+  const blocked = classified.filter((c) => c.class === 'blocked');
+  if (blocked.length > 0 && !options.force) {
+    throw new ConfigError(`No schema migration was written: ${blocked.map((c) => `${c.indexName}: ${c.what} is blocked (${c.why})`).join('; ')}.`, {
+      hint: `Instead: ${blocked.map((c) => c.todo).join('; ')}. Once the documents are handled, --force writes the snapshot anyway.`,
+    });
+  }
   const snapshot = buildSnapshot(name, changes, options.now ?? new Date());
-  return { changes, file: writeSnapshotTo(options.store, snapshot), snapshot };
+  return { changes, classified, file: writeSnapshotTo(options.store, snapshot), snapshot };
 }

@@ -1,3 +1,4 @@
+import type { FieldRename } from './classify';
 import type { CompiledIndex } from './compile';
 import { definitionHash, normalizeDefinition, type IndexDefinition } from './index-definition';
 
@@ -31,6 +32,11 @@ export interface IndexChange {
    * hash must be updated or the app's `createIndex()` would drop and rebuild the index.
    */
   readonly hashOnly: boolean;
+  /**
+   * Confirmed renames of stored fields (never guessed): `run` moves each value in every
+   * document of the model before the index switches, and `rollback` moves it back.
+   */
+  readonly renames?: readonly FieldRename[];
 }
 
 /** Index name → state. */

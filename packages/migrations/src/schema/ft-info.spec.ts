@@ -1,5 +1,5 @@
 import { IndexDefinitionError } from './errors';
-import { parseFtInfo } from './ft-info';
+import { parseFtInfo, parseIndexSize } from './ft-info';
 
 // Replies shaped like newer RediSearch (Redis 8) writes them, per the FT.INFO page of the Redis
 // docs and RediSearch's info command: `indexes_all` in index_definition, `cleaning`,
@@ -24,6 +24,11 @@ const redis8Resp2 = [
 ];
 
 describe('parseFtInfo: Redis 8 shapes', () => {
+  it('reads the size: total_indexing_time, and the memory as the sum of its parts when no total is given', () => {
+    expect(parseFtInfo(redis8Resp2).size).toEqual({ numDocs: 10, memoryMb: 0, indexingTimeMs: 4.5 });
+    expect(parseIndexSize(['num_docs', 4, 'inverted_sz_mb', '0.5', 'doc_table_size_mb', 0.25, 'key_table_size_mb', '0.25'])).toEqual({ numDocs: 4, memoryMb: 1, indexingTimeMs: null });
+  });
+
   it('reads a RESP2 reply with the newer keys', () => {
     const live = parseFtInfo(redis8Resp2);
     expect(live.indexName).toBe('idx:bicycle');

@@ -19,6 +19,19 @@ export interface IndexingStatus {
   readonly indexingFailures: number;
 }
 
+/** How big a live index is and how long the server took to index it, from `FT.INFO`. */
+export interface IndexSize {
+  readonly numDocs: number;
+  /**
+   * Memory of the index in MB: `total_index_memory_sz_mb` where the server reports it (2.6 and
+   * later do), else the sum of the parts it reports (inverted index, offsets, doc and key tables,
+   * sortables, tag and text overhead).
+   */
+  readonly memoryMb: number;
+  /** `total_indexing_time` in ms: the server's own time spent indexing; null when not reported. */
+  readonly indexingTimeMs: number | null;
+}
+
 /** A live index as `FT.INFO` describes it. */
 export interface LiveIndex {
   /**
@@ -34,6 +47,7 @@ export interface LiveIndex {
    * LANGUAGE_FIELD, WITHSUFFIXTRIE, ...). redis-om never creates them, so any entry here is drift.
    */
   readonly unsupported: readonly string[];
+  readonly size: IndexSize;
 }
 
 /** A raw FT.INFO reply: RESP2's flat `[key, value, ...]` array, or a RESP3 map. */
@@ -107,6 +121,33 @@ export function parseFtInfo(reply: RawFtInfoReply): LiveIndex {
     definition: normalizeDefinition({ indexName, on, prefixes, stopwords, fields }),
     status: parseIndexingStatus(top),
     unsupported,
+    size: parseIndexSize(top),
+  };
+}
+
+const MEMORY_PARTS = [
+  'inverted_sz_mb',
+  'offset_vectors_sz_mb',
+  'doc_table_size_mb',
+  'sortable_values_size_mb',
+  'key_table_size_mb',
+  'tag_overhead_sz_mb',
+  'text_overhead_sz_mb',
+  'vector_index_sz_mb',
+  'geoshapes_sz_mb',
+];
+
+/** The size part of a raw FT.INFO reply (RESP2 or RESP3; numbers as strings or integers). */
+export function parseIndexSize(reply: RawFtInfoReply): IndexSize {
+  const top = toRecord(reply, 'FT.INFO reply');
+  const memoryMb =
+    top.total_index_memory_sz_mb !== undefined
+      ? asNumber(top.total_index_memory_sz_mb, 'total_index_memory_sz_mb')
+      : MEMORY_PARTS.reduce((sum, key) => sum + (top[key] === undefined ? 0 : asNumber(top[key], key)), 0);
+  return {
+    numDocs: asNumber(top.num_docs ?? 0, 'num_docs'),
+    memoryMb,
+    indexingTimeMs: top.total_indexing_time === undefined ? null : asNumber(top.total_indexing_time, 'total_indexing_time'),
   };
 }
 

@@ -1,4 +1,7 @@
 import type { RedisClient } from '../redis/client';
+import { scanNodes } from '../redis/nodes';
+import type { IndexDefinition } from './index-definition';
+import { matchPrefix } from './rename-steps';
 import { describeCause } from '../errors';
 import { SchemaPlanError } from './errors';
 import { parseFtInfo, parseIndexingStatus, type IndexingStatus, type LiveIndex } from './ft-info';
@@ -132,4 +135,24 @@ export async function executePlan(redis: RedisClient, plan: IndexPlan, options: 
       throw error instanceof SchemaPlanError ? error : new SchemaPlanError(`Waiting for ${step.indexName} failed: ${describeCause(error)}`, { cause: error });
     }
   }
+}
+
+/**
+ * How many keys an index definition covers: SCAN of its prefixes with the type it follows, on
+ * every master, counting only (memory stays flat). SCAN may return a key twice: an estimate.
+ */
+export async function countKeys(redis: RedisClient, definition: IndexDefinition): Promise<number> {
+  const type = definition.on === 'HASH' ? 'hash' : 'ReJSON-RL';
+  let total = 0;
+  for (const node of await scanNodes(redis)) {
+    for (const prefix of definition.prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.client.scan(cursor, 'MATCH', matchPrefix(prefix), 'COUNT', 1000, 'TYPE', type);
+        total += keys.length;
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  }
+  return total;
 }

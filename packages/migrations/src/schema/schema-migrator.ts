@@ -4,14 +4,19 @@ import { databaseIndexOf } from '../config/redis-url';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { ConfigError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
+import { CheckpointStore } from '../batch/checkpoint';
+import { scanTransform } from '../batch/scan-transform';
+import type { BatchProgress } from '../batch/types';
 import type { RedisClient } from '../redis/client';
 import { EngineState, type LockedRun } from '../state/engine-state';
 import type { CompiledIndex } from './compile';
-import { changesSinceSnapshots, compileModels, createSchemaMigration, type CreateResult } from './create';
+import { formatClassified, type ClassifiedChange } from './classify';
+import { changesSinceSnapshots, classifyChanges, compileModels, createSchemaMigration, type CreateResult, type CreateSchemaMigrationOptions } from './create';
 import { statesOfCompiled, type IndexChange } from './diff';
 import { SearchDatabaseError } from './errors';
 import type { IndexingStatus } from './ft-info';
-import { executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
+import { assertSwapMemory, estimateIndex, type IndexEstimate, type MeasuredRename } from './estimate';
+import { countKeys, executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
 import {
   layoutAfter,
   movesOf,
@@ -22,7 +27,8 @@ import {
   type IndexMove,
 } from './migration-plan';
 import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
-import { stateAfterSnapshots } from './snapshot';
+import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
+import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
 import { verifyIndex, type VerifiedIndex } from './verify';
@@ -43,7 +49,21 @@ export interface SchemaMigratorOptions extends SettingsInput {
   pollMs?: number;
   /** Documents a new index may fail to index before the run fails (default 0). */
   maxIndexingFailures?: number;
+  /**
+   * Refuse `run` (before anything is sent) when a swap would need more than this many MB of
+   * extra memory while the old and the new index coexist (estimated from FT.INFO).
+   */
+  maxSwapMemoryMb?: number;
 }
+
+/** What a pending migration is expected to cost, per index it moves. */
+export interface MigrationEstimate {
+  readonly id: string;
+  readonly indexes: readonly IndexEstimate[];
+}
+
+/** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
+export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force'>;
 
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
 export interface SchemaMigratorEvents {
@@ -51,6 +71,8 @@ export interface SchemaMigratorEvents {
   migrated: [{ id: string; durationMs: number; dryRun: boolean }];
   command: [{ argv: readonly string[]; why: string }];
   indexing: [{ indexName: string; status: IndexingStatus }];
+  /** After every batch of a renamed field's scan (`copy` before the index switches, `move` after). */
+  renaming: [{ step: RenameStep; phase: RenamePhase; progress: BatchProgress }];
   waitingForLock: [{ timeoutMs: number }];
 }
 
@@ -58,6 +80,10 @@ export interface SchemaMigratorEvents {
 export interface PlannedMigration {
   readonly id: string;
   readonly plans: readonly IndexPlan[];
+  /** What the migration changes, classified (index-only, document-dependent, blocked). */
+  readonly classified?: readonly ClassifiedChange[];
+  /** Renamed fields: copied in every document before `plans`, the old field removed after. */
+  readonly renames?: readonly RenameStep[];
 }
 
 /** What `run` or `rollback` did (or would do). */
@@ -93,10 +119,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   private readonly logger: Logger;
   private readonly waitOptions: { timeoutMs?: number; pollMs?: number; maxIndexingFailures?: number };
   private readonly engine: EngineState;
+  private readonly maxSwapMemoryMb?: number;
 
   constructor(options: SchemaMigratorOptions = {}) {
     super();
-    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, ...settings } = options;
+    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, maxSwapMemoryMb, ...settings } = options;
+    this.maxSwapMemoryMb = maxSwapMemoryMb;
     this.settings = resolveSettings(settings);
     if (strategy !== undefined && strategy !== 'swap' && strategy !== 'recreate') {
       throw new ConfigError(`Unknown strategy "${String(strategy)}".`, { hint: 'Use swap (default) or recreate.' });
@@ -123,9 +151,13 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return changesSinceSnapshots(this.store(), await this.compile());
   }
 
-  /** Writes a snapshot of what changed since the latest one; writes nothing when nothing did. */
-  async create(name: string, now: Date = new Date()): Promise<CreateResult> {
-    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger });
+  /**
+   * Writes a snapshot of what changed since the latest one; writes nothing when nothing did.
+   * A removed field must be renamed (`renames: ['old:new']`, or `ask` answers it) or dropped
+   * (`drops`), else nothing is written and the error says how to go on.
+   */
+  async create(name: string, now: Date = new Date(), choices: SchemaCreateChoices = {}): Promise<CreateResult> {
+    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger, ...choices });
   }
 
   /** Which snapshots are applied. */
@@ -148,14 +180,56 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const predicted = new Map<string, LiveLayout>();
       const out: PlannedMigration[] = [];
       for (const { snapshot } of pending) {
-        out.push({ id: snapshot.id, plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted) });
+        out.push({
+          id: snapshot.id,
+          plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted),
+          classified: classifyChanges(snapshot.changes),
+          renames: renameStepsOf(snapshot, 'up'),
+        });
       }
       return out;
     });
   }
 
+  /**
+   * What each pending migration is expected to cost, against what is live now: documents
+   * (FT.INFO num_docs; with `count`, a SCAN count of the keys and a read-only pass over each
+   * renamed field, timed), expected time from the server's own indexing rate and the measured
+   * reads, and the extra memory of a swap. Takes no lock and writes nothing.
+   */
+  async estimate(options: { count?: boolean } = {}): Promise<MigrationEstimate[]> {
+    return this.engine.read(async ({ redis, entries }) => {
+      const existing = await listIndexes(redis);
+      const out: MigrationEstimate[] = [];
+      for (const { snapshot } of snapshotsBy(this.snapshots(), entries, false)) {
+        const steps = renameStepsOf(snapshot, 'up');
+        const indexes: IndexEstimate[] = [];
+        for (const move of movesOf(snapshot, 'up')) {
+          const { layout, info } = await readLiveLayout(redis, move.indexName, move.hashName);
+          const plan = planMove(move, layout, existing, this.strategy);
+          const builds = plan.steps.some((step) => step.kind === 'wait-indexed');
+          const own = steps.filter((step) => step.indexName === move.indexName);
+          const renames = options.count ? await Promise.all(own.map((step) => this.measureRename(redis, snapshot.id, step))) : [];
+          const keys = !options.count || move.target === null ? null : (renames[0]?.keys ?? (await countKeys(redis, move.target.definition)));
+          indexes.push(estimateIndex({ indexName: move.indexName, strategy: this.strategy, builds, live: info?.size ?? null, keys, renames }));
+        }
+        out.push({ id: snapshot.id, indexes });
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Throws a {@link SchemaPlanError} when a pending swap needs more extra memory than
+   * `maxSwapMemoryMb` (FT.INFO sizes); does nothing without that option. `run` checks it first.
+   */
+  async checkSwapMemory(): Promise<void> {
+    if (this.maxSwapMemoryMb !== undefined) assertSwapMemory((await this.estimate()).flatMap((m) => m.indexes), this.maxSwapMemoryMb);
+  }
+
   /** Applies every pending snapshot, oldest first, as one batch, under the migration lock. */
   async run(options: { dryRun?: boolean } = {}): Promise<SchemaRunResult> {
+    await this.checkSwapMemory();
     if (options.dryRun) return { dryRun: true, migrations: await this.plan() };
     this.assertDatabaseZero();
     return this.engine.run('run', { onWait: this.onWait }, async (run) => {
@@ -163,9 +237,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       for (const { snapshot, checksum } of snapshotsBy(this.snapshots(), run.entries, false)) {
         const started = Date.now();
         this.emit('migrating', { id: snapshot.id, dryRun: false });
-        const plans = await this.apply(run, movesOf(snapshot, 'up'));
+        const plans = await this.applyWithRenames(run, snapshot, 'up');
         const durationMs = Date.now() - started;
         await run.record({ id: snapshot.id, checksum, durationMs });
+        await this.clearRenameCheckpoints(run, snapshot.id);
         this.emit('migrated', { id: snapshot.id, durationMs, dryRun: false });
         done.push({ id: snapshot.id, plans });
       }
@@ -183,11 +258,15 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     if (!dryRun) this.assertDatabaseZero();
     return this.engine.run('rollback', { dryRun, onWait: this.onWait }, async (run) => {
       const moves = planSchemaRollback(this.snapshots(), run.entries, id);
-      if (dryRun) return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)) }] };
+      const snapshot = this.snapshots().find((s) => s.snapshot.id === id)!.snapshot;
+      if (dryRun) {
+        return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down') }] };
+      }
       this.emit('migrating', { id, dryRun });
       const started = Date.now();
-      const plans = await this.apply(run, moves);
+      const plans = await this.applyWithRenames(run, snapshot, 'down', moves);
       await run.remove(id);
+      await this.clearRenameCheckpoints(run, id);
       this.emit('migrated', { id, durationMs: Date.now() - started, dryRun });
       return { dryRun, migrations: [{ id, plans }] };
     });
@@ -225,7 +304,13 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
 
   /** The plans as printable lines, for `--dry-run`. */
   static format(migrations: readonly PlannedMigration[]): string[] {
-    return migrations.flatMap((m) => [`Migration ${m.id}:`, ...formatPlan(m.plans)]);
+    return migrations.flatMap((m) => [
+      `Migration ${m.id}:`,
+      ...formatClassified(m.classified ?? []),
+      ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'copy')}`),
+      ...formatPlan(m.plans),
+      ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'move')}`),
+    ]);
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
@@ -250,6 +335,67 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       predicted.set(move.indexName, layoutAfter(move, live, this.strategy));
     }
     return plans;
+  }
+
+  /**
+   * A snapshot's moves with its renamed fields: every document gets the new field first (the
+   * live index keeps answering from the old one), then the index moves, then the old field is
+   * removed. Each scan keeps its checkpoint until the migration is recorded, so a rerun after a
+   * stop skips the scans already complete and resumes the one that was cut.
+   */
+  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
+    const steps = renameStepsOf(snapshot, direction);
+    await this.renameData(run, snapshot.id, steps, 'copy');
+    const plans = await this.apply(run, moves);
+    await this.renameData(run, snapshot.id, steps, 'move');
+    return plans;
+  }
+
+  private async renameData(run: LockedRun, migrationId: string, steps: readonly RenameStep[], phase: RenamePhase): Promise<void> {
+    for (const step of steps) {
+      this.logger.info(describeRenameStep(step, phase));
+      for (const spec of renameScans(migrationId, step, phase)) {
+        run.assertHeld();
+        const result = await scanTransform(
+          run.redis,
+          {
+            ...spec,
+            onBatch: (progress) => {
+              run.assertHeld();
+              this.emit('renaming', { step, phase, progress });
+            },
+          },
+          { logger: this.logger, keyPrefix: this.engine.keyPrefix },
+        );
+        const c = result.counters;
+        if (c.conflicts > 0) {
+          this.logger.warn(
+            `${step.indexName}: ${c.conflicts} document(s) kept ${step.from} because it changed while being ${phase === 'copy' ? 'copied' : 'removed'}` +
+              (phase === 'move'
+                ? ` or ${step.to} holds another value; both fields are kept there: compare them`
+                : `; the step after the index switch sets ${step.to} in them`),
+          );
+        }
+      }
+    }
+  }
+
+  /** A read-only pass over a renamed field's keys (the copy scan as a dry run), timed. */
+  private async measureRename(redis: RedisClient, migrationId: string, step: RenameStep): Promise<MeasuredRename> {
+    let keys = 0;
+    let values = 0;
+    let readMs = 0;
+    for (const spec of renameScans(migrationId, step, 'copy')) {
+      const result = await scanTransform(redis, { ...spec, dryRun: true, keepCheckpoint: false }, { logger: silentLogger, keyPrefix: this.engine.keyPrefix });
+      keys += result.counters.keys;
+      values += result.counters.converted + result.counters.failed;
+      readMs += result.durationMs;
+    }
+    return { step, keys, values, readMs };
+  }
+
+  private async clearRenameCheckpoints(run: LockedRun, migrationId: string): Promise<void> {
+    await new CheckpointStore(run.redis, this.engine.keyPrefix).clear({ prefix: renameScanPrefix(migrationId) });
   }
 
   /** Plans and sends each move against the layout live at that moment, while the lock is held. */

@@ -31,6 +31,7 @@ const changeSchema = z
     hashOnly: z.boolean(),
     before: indexStateSchema.nullable(),
     after: indexStateSchema.nullable(),
+    renames: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) }).strict()).min(1).optional(),
   })
   .strict();
 
@@ -60,6 +61,7 @@ export function buildSnapshot(name: string, changes: readonly IndexChange[], now
       hashOnly: c.hashOnly,
       before: c.before,
       after: c.after,
+      ...(c.renames && c.renames.length > 0 ? { renames: c.renames.map((r) => ({ from: r.from, to: r.to })) } : {}),
     })),
   };
 }
@@ -99,6 +101,15 @@ export function validateSnapshot(data: unknown, file: string): SchemaSnapshot {
     const expectedSides = { added: [false, true], removed: [true, false], changed: [true, true] }[change.kind];
     if ((change.before !== null) !== expectedSides[0] || (change.after !== null) !== expectedSides[1]) {
       throw new SnapshotError(file, `Schema migration ${file} is not valid: ${change.indexName} is "${change.kind}" but has the wrong before/after`);
+    }
+    for (const rename of change.renames ?? []) {
+      const from = change.before?.definition.fields.some((f) => f.identifier === rename.from);
+      const to = change.after?.definition.fields.some((f) => f.identifier === rename.to);
+      if (change.kind !== 'changed' || !from || !to || change.before!.definition.on !== change.after!.definition.on) {
+        throw new SnapshotError(file, `Schema migration ${file} is not valid: rename ${rename.from} → ${rename.to} of ${change.indexName} does not name a field before and a field after`, {
+          hint: 'Renames are written by `om migrate create --rename old:new`; restore the file from git or create it again.',
+        });
+      }
     }
   }
   return snapshot;

@@ -41,6 +41,7 @@ describe('buildSchemaStatus', () => {
         appliedAt: '2024-02-01T00:00:00.000Z',
         batch: 1,
         changedSinceApplied: false,
+        classified: [expect.objectContaining({ indexName: 'person:index', class: 'index-only', what: 'new index' })],
       },
       {
         id: '20240102_000000_b',
@@ -50,6 +51,7 @@ describe('buildSchemaStatus', () => {
         appliedAt: undefined,
         batch: undefined,
         changedSinceApplied: false,
+        classified: [expect.objectContaining({ indexName: 'order:index' }), expect.objectContaining({ indexName: 'person:index' })],
       },
     ]);
   });

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { LedgerEntry } from '../state/ledger';
 import { countStatus, type StatusCounts } from '../state/status-counts';
+import { classifyChange, type ClassifiedChange } from './classify';
 import type { IndexChange } from './diff';
 import type { LoadedSnapshot } from './snapshot-store';
 
@@ -15,6 +16,8 @@ export interface SchemaMigrationStatusEntry {
   readonly batch?: number;
   /** The file changed since it was applied. */
   readonly changedSinceApplied: boolean;
+  /** Each difference the snapshot makes, classified. */
+  readonly classified: readonly ClassifiedChange[];
 }
 
 /** What `status` reports. */
@@ -27,6 +30,8 @@ export interface SchemaMigrationStatus extends StatusCounts {
    * migrator was given `models`.
    */
   readonly modelChanges?: IndexChange[];
+  /** `modelChanges` classified (renames are not known before `create` asks). */
+  readonly modelChangesClassified?: ClassifiedChange[];
 }
 
 /**
@@ -49,6 +54,7 @@ export function buildSchemaStatus(
       appliedAt: entry?.appliedAt,
       batch: entry?.batch,
       changedSinceApplied: entry !== undefined && entry.checksum !== checksum,
+      classified: snapshot.changes.flatMap((c) => classifyChange(c, c.renames ?? [])),
     };
   });
   const ids = new Set(snapshots.map((s) => s.snapshot.id));
@@ -57,5 +63,6 @@ export function buildSchemaStatus(
     migrations,
     missing: ledger.filter((e) => !ids.has(e.id)),
     modelChanges: options.modelChanges,
+    modelChangesClassified: options.modelChanges?.flatMap((c) => classifyChange(c)),
   };
 }

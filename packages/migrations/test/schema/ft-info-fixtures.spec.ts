@@ -4,6 +4,12 @@ import { asReportedByFtInfo, parseFtInfo, parseIndexingStatus } from '../../src/
 import { definitionHash } from '../../src/schema/index-definition';
 import { FIXTURE_SETS, eachFixtureSet, errorFixtures, indexFixtures, readFixtureOf, type IndexFixture } from './fixtures';
 
+/** One top-level value of a recorded RESP2 FT.INFO reply. */
+const infoField = (reply: unknown, key: string) => {
+  const list = reply as unknown[];
+  return list[list.indexOf(key) + 1];
+};
+
 const compile = (f: IndexFixture) =>
   compileSchema(new Schema(f.schemaName, f.definition as SchemaDefinition, f.options as SchemaOptions));
 
@@ -23,6 +29,14 @@ describe.each(eachFixtureSet())('%s replies', (_set, set) => {
       const viaAlias = parseFtInfo(fixture.ftInfoViaAlias);
       expect(viaAlias.indexName).toBe(fixture.redisOm.indexName);
       expect(viaAlias.definition).toEqual(direct.definition);
+    });
+
+    it('reads the size of the index: documents, memory and indexing time', () => {
+      const { size } = parseFtInfo(fixture.ftInfo);
+      expect(size.numDocs).toBe(3);
+      expect(size.memoryMb).toBeGreaterThan(0);
+      expect(size.memoryMb).toBe(Number(infoField(fixture.ftInfo, 'total_index_memory_sz_mb')));
+      expect(size.indexingTimeMs).toBe(Number(infoField(fixture.ftInfo, 'total_indexing_time')));
     });
 
     it('reports indexing done for the 3 saved documents', () => {

@@ -14,25 +14,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `om <args>` as a real process, with no TTY (as in CI). */
+/** Runs `om <args>` as a real process, with no TTY (as in CI); killed after `timeoutMs` (default 20 s). */
 export function runOm(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [OM_BIN, ...args], {
-      cwd: options.cwd,
-      env: { ...process.env, REDIS_OM_URL: undefined, REDIS_OM_MIGRATIONS_DIR: undefined, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? -1, stdout, stderr });
-    });
-  });
+  return spawnOm(args, { ...options, timeoutMs: options.timeoutMs ?? 20_000 }).exited.then(({ code, stdout, stderr }) => ({ code, stdout, stderr }));
 }
 
 /** A running `om` process: its output so far, and its end. */

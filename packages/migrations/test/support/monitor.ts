@@ -71,6 +71,11 @@ export const READ_ONLY_COMMANDS = new Set([
   'MGET',
   'HGET',
   'HGETALL',
+  'HMGET',
+  'JSON.GET',
+  // The estimate of a dry run counts keys and reads renamed fields.
+  'SCAN',
+  'DBSIZE',
   'EXISTS',
   'PTTL',
   'TTL',

@@ -41,9 +41,10 @@ export const MIGRATE = defineExecutorTable({
   description:
     "Runs one `om migrate` action (RediSearch index definitions) for the project. Settings not given here come from the project's `metadata.om` (per --configuration), then defaults. Nx's --verbose also prints the `om` command line and every command sent.",
   actionDescription:
-    'What to do: an `om migrate` command (status, run, rollback, verify, check, auto). Create snapshots with `nx g @om/nx:schema-migration`.',
+    'What to do: an `om migrate` command (status, plan, run, rollback, verify, check, auto). Create snapshots with `nx g @om/nx:schema-migration`.',
   actions: {
     status: {},
+    plan: {},
     run: {},
     rollback: {},
     verify: {},
@@ -99,6 +100,13 @@ export const MIGRATE = defineExecutorTable({
       schema: z.number().int().nonnegative(),
       actions: 'every',
       cli: '--max-indexing-failures',
+    },
+    maxSwapMemory: {
+      description:
+        'MB: refuse a swap whose second index would need more extra memory than this while both coexist (estimated from FT.INFO), before anything is sent.',
+      schema: z.number().positive(),
+      actions: ['plan', 'run'],
+      cli: '--max-swap-memory',
     },
   },
   // `om migrate check` and `status` tell how to snapshot a model change: under Nx, the generator.

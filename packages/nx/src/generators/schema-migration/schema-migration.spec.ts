@@ -160,4 +160,32 @@ describe('@om/nx:schema-migration', () => {
     await schemaMigrationGenerator(tree, { name: 'fmt2', project: 'app', skipFormat: true }, LATER);
     expect(format).toHaveBeenCalledTimes(1);
   });
+
+  it('a renamed field: refuses without --rename or --drop, then writes the data step and shows it classified', async () => {
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'app' }, NOW);
+    const renamed = `import { Schema } from 'redis-om';\n\nexport const personSchema = new Schema('person', { fullName: { type: 'string' } }, { dataStructure: 'HASH' });\n`;
+    ws.write('apps/app/src/models.ts', renamed);
+    jest.resetModules();
+    const refused = schemaMigrationGenerator(tree, { name: 'rename_name', project: 'app' }, LATER);
+    await expect(refused).rejects.toThrow(/it would drop the data of 1 field from search\.[\s\S]*Did you rename name to fullName\?/);
+    await expect(schemaMigrationGenerator(tree, { name: 'rename_name', project: 'app' }, LATER)).rejects.toThrow(/--rename name:fullName/);
+    expect(tree.exists(`${DIR}/20250103_030405_rename_name.json`)).toBe(false);
+    info.mockClear();
+    jest.resetModules();
+    await schemaMigrationGenerator(tree, { name: 'rename_name', project: 'app', rename: ['name:fullName'] }, LATER);
+    const snapshot = JSON.parse(tree.read(`${DIR}/20250103_030405_rename_name.json`, 'utf8')!);
+    expect(snapshot.changes[0].renames).toEqual([{ from: 'name', to: 'fullName' }]);
+    expect(logged()).toMatch(/document-dependent +person:index: field name renamed to fullName \(HASH field name → fullName\)/);
+  });
+
+  it('a dropped field: --drop writes the index-only removal', async () => {
+    ws.write('apps/app/src/models.ts', modelsSource(", age: { type: 'number' }"));
+    jest.resetModules();
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'app' }, NOW);
+    ws.write('apps/app/src/models.ts', modelsSource());
+    jest.resetModules();
+    await schemaMigrationGenerator(tree, { name: 'drop_age', project: 'app', drop: ['age'] }, LATER);
+    expect(tree.exists(`${DIR}/20250103_030405_drop_age.json`)).toBe(true);
+    expect(logged()).toMatch(/index-only +person:index: field age removed \(HASH field age\)/);
+  });
 });

@@ -2,6 +2,7 @@ import { formatFiles, logger, readProjectConfiguration, type Tree } from '@nx/de
 import {
   SCHEMA_MIGRATIONS_FOLDER,
   createSchemaMigration,
+  formatClassified,
   validateMigrationName,
   type CreateResult,
   type Logger,
@@ -69,6 +70,9 @@ export async function schemaMigrationGenerator(
       name,
       now,
       logger: devkitLogger,
+      renames: options.rename,
+      drops: options.drop,
+      force: options.force,
     });
   } catch (error) {
     throw new Error(describeError(error));
@@ -87,6 +91,7 @@ export async function schemaMigrationGenerator(
     [
       `Schema migration ${snapshot.id} for ${options.project}:`,
       ...changes,
+      ...formatClassified(created.classified),
       `Apply it with: nx run ${options.project}:${names.schemaTargetName} (preview: --dry-run)`,
     ].join('\n'),
   );

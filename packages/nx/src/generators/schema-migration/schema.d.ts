@@ -6,5 +6,11 @@ export interface SchemaMigrationGeneratorSchema {
   models?: string;
   /** Relative to the project root. Default: the project's metadata.om.migrationsDir, then "migrations". */
   migrationsDir?: string;
+  /** Renamed fields as old:new; each becomes a data step that moves the stored values. */
+  rename?: string[];
+  /** Removed fields that leave search on purpose. */
+  drop?: string[];
+  /** Write the snapshot despite blocked changes. */
+  force?: boolean;
   skipFormat?: boolean;
 }

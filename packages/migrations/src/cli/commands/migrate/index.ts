@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { autoCommand } from './auto';
 import { checkCommand } from './check';
 import { createCommand } from './create';
+import { planCommand } from './plan';
 import { rollbackCommand } from './rollback';
 import { runCommand } from './run';
 import { statusCommand } from './status';
@@ -17,6 +18,7 @@ export function migrateCommand(): Command {
     .allowExcessArguments()
     .addCommand(createCommand())
     .addCommand(statusCommand())
+    .addCommand(planCommand())
     .addCommand(runCommand())
     .addCommand(rollbackCommand())
     .addCommand(verifyCommand())

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
-import { SchemaMigrator } from '../../../schema/schema-migrator';
+import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
+import { formatEstimates } from '../../../schema/estimate';
 import type { SchemaStrategy } from '../../../schema/plan';
 import { parseLeaseSeconds, parseSeconds } from '../../options';
 
@@ -15,6 +16,8 @@ export interface SchemaCliOptions {
   lockLease?: number;
   indexingTimeout?: number;
   maxIndexingFailures?: number;
+  /** `run` and `plan` only. */
+  maxSwapMemory?: number;
   verbose?: boolean;
 }
 
@@ -52,6 +55,37 @@ export function withSchemaOptions(command: Command, use: SchemaOptionUse = { red
   return command;
 }
 
+/** `--max-swap-memory <MB>`, for the commands that run or plan a swap. */
+export function maxSwapMemoryOption(): Option {
+  return new Option('--max-swap-memory <MB>', 'refuse a swap whose second index needs more extra memory than this (estimated from FT.INFO)').argParser(parseMegabytes);
+}
+
+function parseMegabytes(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('expected a number of megabytes above 0, e.g. 512.');
+  return Number(value);
+}
+
+/** Prints the plan of the pending migrations and returns them; says so when there are none. */
+export async function printPendingPlan(migrator: SchemaMigrator): Promise<PlannedMigration[]> {
+  const planned = await migrator.plan();
+  if (planned.length === 0) console.log('No pending schema migrations.');
+  for (const line of SchemaMigrator.format(planned)) console.log(line);
+  return planned;
+}
+
+/**
+ * Ends a preview (`plan`, `run --dry-run`): what the pending migrations are expected to cost,
+ * then the refusal `run` would give (`--max-swap-memory`), so a preview in CI fails where the
+ * run would.
+ */
+export async function finishPreview(migrator: SchemaMigrator, done: string): Promise<void> {
+  const estimates = await migrator.estimate({ count: true });
+  console.log('Estimate:');
+  for (const m of estimates) console.log([`Migration ${m.id}:`, ...formatEstimates(m.indexes)].join('\n'));
+  await migrator.checkSwapMemory();
+  console.log(done);
+}
+
 function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more.');
   return Number(value);
@@ -83,6 +117,7 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     lockLeaseMs: ms(options.lockLease),
     indexingTimeoutMs: ms(options.indexingTimeout),
     maxIndexingFailures: options.maxIndexingFailures,
+    maxSwapMemoryMb: options.maxSwapMemory,
     logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
   });
   try {

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { SchemaMigrator } from '../../../schema/schema-migrator';
 import { confirmOrAbort } from '../../confirm';
-import { showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { finishPreview, maxSwapMemoryOption, printPendingPlan, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RunOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -14,19 +13,14 @@ export function runCommand(): Command {
     new Command('run')
       .description('apply pending schema migrations (swap: build beside the live index, then switch the alias)')
       .option('--dry-run', 'print every command it would send, and send nothing that writes')
-      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .addOption(maxSwapMemoryOption()),
   ).action((options: RunOptions) =>
     withSchemaMigrator(options, async (migrator) => {
-      const planned = await migrator.plan();
-      if (planned.length === 0) {
-        console.log('No pending schema migrations.');
-        return;
-      }
-      for (const line of SchemaMigrator.format(planned)) console.log(line);
-      if (options.dryRun) {
-        console.log('Dry run: nothing was sent.');
-        return;
-      }
+      const planned = await printPendingPlan(migrator);
+      if (planned.length === 0) return;
+      if (options.dryRun) return finishPreview(migrator, 'Dry run: nothing was sent.');
+      await migrator.checkSwapMemory();
       await confirmOrAbort(`Apply ${planned.length} schema migration${planned.length === 1 ? '' : 's'} (${migrator.strategy})?`, options);
       showIndexingProgress(migrator);
       const result = await migrator.run();

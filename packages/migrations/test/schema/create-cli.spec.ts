@@ -1,0 +1,53 @@
+/**
+ * `om migrate create` with a removed field, as the built bin (no Redis needed): on a terminal it
+ * asks "Did you rename…?", without one it refuses and names both ways on, and what it writes is
+ * what was answered.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeProject, runOm, runOmInTerminal } from '../support/cli';
+
+const models = (fields: string) => `import { Schema } from 'redis-om';\nexport const user = new Schema('user', { ${fields} }, { dataStructure: 'HASH' });\n`;
+
+describe('om migrate create: a removed field is asked about, never guessed', () => {
+  const projects: { remove(): void }[] = [];
+  afterAll(() => projects.forEach((p) => p.remove()));
+
+  function renamedProject() {
+    const p = makeProject({ 'src/models.ts': models("name: { type: 'string' }, age: { type: 'number' }") });
+    projects.push(p);
+    const files = () => readdirSync(join(p.dir, 'migrations/schema-migrations')).sort();
+    const snapshot = (i: number) => JSON.parse(readFileSync(join(p.dir, 'migrations/schema-migrations', files()[i]!), 'utf8'));
+    return { p, files, snapshot };
+  }
+
+  it('on a terminal: "Did you rename it?", Enter picks the added field; the snapshot carries the rename', async () => {
+    const { p, files, snapshot } = renamedProject();
+    expect(await runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts'], { cwd: p.dir })).toMatchObject({ code: 0 });
+    p.write('src/models.ts', models("fullName: { type: 'string' }, age: { type: 'number' }"));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const asked = await runOmInTerminal(['migrate', 'create', 'rename_name', '--models', 'src/models.ts'], '\r', { cwd: p.dir });
+    expect(asked.stdout).toContain('user:index: field name was removed. Did you rename it?');
+    expect(asked.stdout).toContain('yes: renamed to fullName (move the stored values)');
+    expect(asked.code).toBe(0);
+    expect(files()).toHaveLength(2);
+    expect(snapshot(1).changes[0].renames).toEqual([{ from: 'name', to: 'fullName' }]);
+  });
+
+  it('on a terminal, "no" drops it (no rename recorded); without a terminal it refuses and writes nothing', async () => {
+    const { p, files, snapshot } = renamedProject();
+    expect(await runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts'], { cwd: p.dir })).toMatchObject({ code: 0 });
+    p.write('src/models.ts', models("fullName: { type: 'string' }, age: { type: 'number' }"));
+    const refused = await runOm(['migrate', 'create', 'rename_name', '--models', 'src/models.ts'], { cwd: p.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Did you rename name to fullName?');
+    expect(files()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Arrow down to "no: remove name from search", then Enter.
+    const dropped = await runOmInTerminal(['migrate', 'create', 'drop_name', '--models', 'src/models.ts'], '\u001b[B\r', { cwd: p.dir });
+    expect(dropped.code).toBe(0);
+    expect(files()).toHaveLength(2);
+    expect(snapshot(1).changes[0].renames).toBeUndefined();
+    expect(dropped.stdout).toMatch(/index-only +user:index: field name removed \(HASH field name\)/);
+  });
+});
