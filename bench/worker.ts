@@ -26,7 +26,7 @@ async function builtin(url: string, maxRate?: number): Promise<number> {
     batch: { batchSize: BATCH, maxRate },
   });
   let keys = 0;
-  migrator.on('batch', (p) => (keys = p.counters.keys));
+  migrator.on('progress', (p) => (keys = p.counters.keys));
   try {
     await migrator.run();
   } finally {

@@ -103,6 +103,13 @@ export class MigrationFailedError extends OmError {
   }
 }
 
+/**
+ * A check found problems (`verify` found a pending or changed migration, a bad value or a
+ * drifted index; `check` found a model change without a snapshot). Nothing failed: the CLI
+ * exits 3, so CI can tell "the check says no" from "the check could not run".
+ */
+export class VerificationError extends OmError {}
+
 /** Another process holds the migration lock and did not release it in time. */
 export class LockTimeoutError extends OmError {}
 

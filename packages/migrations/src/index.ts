@@ -9,7 +9,8 @@
 
 // Data migrations: the runner, the migration contract, files and ids.
 export { DataMigrator } from './data/data-migrator';
-export type { DataMigratorOptions, DataMigratorEvents, RunResult, RollbackResult, SkippedMigration } from './data/data-migrator';
+export type { DataMigratorOptions, DataMigratorEvents, FinishedEvent, RunResult, RollbackResult, SkippedMigration } from './data/data-migrator';
+export type { FailureSummary, ModelFailures } from './data/failure-summary';
 export { BaseMigration, defineMigration } from './data/migration';
 export type { CanRunResult, DataMigration, LoadedMigration, MigrationContext } from './data/migration';
 export type { DataMigrationStatus, MigrationStatusEntry, RollbackRequest } from './data/plan';
@@ -23,7 +24,7 @@ export { validateMigrationName, migrationIdFor, MIGRATION_FILE_PATTERN } from '.
 // Settings, connection, logging.
 export { resolveSettings } from './config/settings';
 export type { Settings, SettingsInput } from './config/settings';
-export { DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL, DEFAULT_KEY_PREFIX } from './config/defaults';
+export { DEFAULT_MIGRATIONS_DIR, DEFAULT_REDIS_URL, DEFAULT_KEY_PREFIX, REPORTS_FOLDER } from './config/defaults';
 export { redactRedisUrl, redactSecrets } from './redact';
 export { connectRedis } from './redis/connect';
 export type { RedisClient } from './redis/client';
@@ -79,6 +80,7 @@ export {
   ResumableError,
   ConnectionLostError,
   InterruptedError,
+  VerificationError,
 } from './errors';
 export { IndexDefinitionError, SnapshotError, SearchModuleMissingError, SearchDatabaseError, SchemaPlanError } from './schema/errors';
 export { BatchStoppedError } from './batch/errors';
@@ -92,6 +94,7 @@ export type {
   BatchCounters,
   BatchOptions,
   BatchProgress,
+  FailureAction,
   FailureMode,
   FailureRecord,
   FieldTransform,
@@ -99,6 +102,7 @@ export type {
   JsonScanTransform,
   JsonValue,
   ScanContext,
+  ScanFailure,
   ScanEnvironment,
   ScanTransformResult,
   ScanTransformSpec,

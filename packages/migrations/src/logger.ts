@@ -14,15 +14,23 @@ export interface Logger {
  * of Redis credentials: any Redis URL in it is redacted, and so is every literal secret of
  * `redisUrls` (the URLs the run was given) and of `REDIS_OM_URL`.
  */
-export function createConsoleLogger(options: { verbose?: boolean; redisUrls?: readonly (string | undefined)[] } = {}): Logger {
+export function createConsoleLogger(
+  options: {
+    verbose?: boolean;
+    redisUrls?: readonly (string | undefined)[];
+    /** Where info and debug go: stdout (default), or stderr when stdout carries something else (`--json`). */
+    infoStream?: 'stdout' | 'stderr';
+  } = {},
+): Logger {
   const urls = [...(options.redisUrls ?? []), process.env.REDIS_OM_URL];
   const line = (message: string): string => `${redactSecrets(message, urls)}\n`;
+  const info = (text: string) => (options.infoStream === 'stderr' ? process.stderr : process.stdout).write(text);
   return {
-    info: (message) => process.stdout.write(line(message)),
+    info: (message) => info(line(message)),
     warn: (message) => process.stderr.write(line(`warning: ${message}`)),
     error: (message) => process.stderr.write(line(`error: ${message}`)),
     debug: (message) => {
-      if (options.verbose) process.stdout.write(line(message));
+      if (options.verbose) info(line(message));
     },
   };
 }

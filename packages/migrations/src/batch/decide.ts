@@ -2,8 +2,9 @@ import { describeCause } from '../errors';
 import type { Logger } from '../logger';
 import { clip, failureRecord } from './checkpoint';
 import { BatchStoppedError } from './errors';
+import { FailureLog } from './failure-log';
 import type { ReadValue } from './read-values';
-import type { BatchCounters, FailureRecord, JsonValue, ScanTransformSpec } from './types';
+import type { BatchCounters, FailureAction, FailureRecord, JsonValue, ScanFailure, ScanTransformSpec } from './types';
 
 /** One value to write: compare-and-set from what was read (`expected`) to `next`. */
 export interface ValueWrite {
@@ -26,10 +27,12 @@ export interface KeyWrites {
  * What a scan decides about each value it reads, apart from any I/O: run the transform, apply
  * the failure mode (stop, skip, log and skip, or write the default), honour `maxErrors`, and
  * count every outcome. Counts go into the counters passed in, so a batch that stops leaves the
- * scan's totals untouched. Logs through the scan's logger and reports failures to `onFailure`.
+ * scan's totals untouched. Hands every failure, with what was done, to `report` (which prints
+ * it) and to the spec's `onFailure`.
  */
 export class ValueDecisions {
   private readonly failureMode: NonNullable<ScanTransformSpec['failureMode']>;
+  private readonly report: (failure: ScanFailure) => void;
   /** Failures decided so far, written or not: what `maxErrors` counts. */
   private failedTotal: number;
 
@@ -38,8 +41,15 @@ export class ValueDecisions {
     private readonly logger: Logger,
     /** Failures counted before this run (resumed from a checkpoint). */
     failedBefore: number,
+    /** Receives every failure; default: each is printed through `logger` (see {@link FailureLog}). */
+    report?: (failure: ScanFailure) => void,
   ) {
     this.failureMode = spec.failureMode ?? 'fail';
+    if (report) this.report = report;
+    else {
+      const log = new FailureLog(logger);
+      this.report = (failure) => log.log(failure);
+    }
     this.failedTotal = failedBefore;
   }
 
@@ -113,33 +123,45 @@ export class ValueDecisions {
     const { spec } = this;
     counters.failed += 1;
     this.failedTotal += 1;
-    spec.onFailure?.(record);
-    const where = `${spec.name}: ${record.key} ${spec.type === 'hash' ? 'field' : 'path'} ${record.field}`;
-    const what = `cannot convert ${JSON.stringify(record.value)}: ${record.reason}`;
+    const failed = (action: FailureAction, written?: string): void => {
+      const failure: ScanFailure = {
+        ...record,
+        scan: spec.name,
+        model: spec.model ?? modelOf(spec.match),
+        type: spec.type,
+        failureMode: this.failureMode,
+        action,
+        ...(written === undefined ? {} : { written }),
+        dryRun: spec.dryRun ?? false,
+      };
+      this.report(failure);
+      spec.onFailure?.(failure);
+    };
     if (this.failureMode === 'fail') {
-      this.logger.error(`${where}: ${what}`);
+      failed('stopped');
       throw new BatchStoppedError(spec.name, record, 'fail');
     }
     if (spec.maxErrors !== undefined && this.failedTotal > spec.maxErrors) {
-      this.logger.error(`${where}: ${what}`);
+      failed('stopped');
       throw new BatchStoppedError(spec.name, record, 'max-errors', spec.maxErrors);
     }
-    if (this.failureMode === 'skip') {
-      this.logger.debug(`${where}: ${what}; skipped`);
-      return undefined;
-    }
-    if (this.failureMode === 'log_and_skip' || expected === undefined) {
-      this.logger.warn(`${where}: ${what}; left as it is`);
+    if (this.failureMode !== 'default' || expected === undefined) {
+      failed('skipped');
       return undefined;
     }
     const fallback = this.serialize(spec.defaultValue as string | JsonValue);
-    this.logger.warn(`${where}: ${what}; wrote the default ${fallback}`);
+    failed('defaulted', fallback);
     return { field: record.field, expected, next: fallback, defaulted: true };
   }
 
   private serialize(value: string | JsonValue): string {
     return this.spec.type === 'hash' ? String(value) : JSON.stringify(value);
   }
+}
+
+/** `Person:*` → `Person`: the name failures of a scan without a `model` are reported under. */
+export function modelOf(match: string): string {
+  return match.replace(/[*:]+$/, '') || match;
 }
 
 function show(value: string | JsonValue): string {

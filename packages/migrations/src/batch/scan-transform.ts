@@ -83,7 +83,8 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     if (usable) env.logger.info(`${spec.name}: resuming from the checkpoint of ${saved.updatedAt} (${saved.counters.keys} keys done).`);
     const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
     const keysAtStart = scan.counters.keys;
-    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed);
+    const fractionAtStart = overallFraction(scan, keyCounts);
+    const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
     const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
     const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
@@ -210,12 +211,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       scan.updatedAt = new Date().toISOString();
       if (!saved) await store.save(scan);
       const elapsedMs = performance.now() - started;
+      const fraction = overallFraction(scan, keyCounts);
       spec.onBatch?.({
         name: spec.name,
         counters: { ...counters },
-        fraction: overallFraction(scan, keyCounts),
+        fraction,
         keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
         elapsedMs,
+        ...etaOf(fraction, fractionAtStart, elapsedMs),
       });
     };
 
@@ -359,6 +362,13 @@ function compatible(saved: Checkpoint, spec: ScanTransformSpec, nodes: ScanNode[
       'starting over (converted values are left alone, so nothing is done twice).',
   );
   return false;
+}
+
+/** Time left at the pace of this run so far: what is left of the keyspace over the share done per millisecond. */
+function etaOf(fraction: number, fractionAtStart: number, elapsedMs: number): { etaMs?: number } {
+  if (fraction >= 1) return { etaMs: 0 };
+  const done = fraction - fractionAtStart;
+  return done > 0 && elapsedMs > 0 ? { etaMs: Math.round(((1 - fraction) * elapsedMs) / done) } : {};
 }
 
 function overallFraction(state: Checkpoint, keyCounts: number[]): number {

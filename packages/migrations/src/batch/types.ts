@@ -63,8 +63,13 @@ interface ScanTransformBase extends BatchOptions {
   readonly keepCheckpoint?: boolean;
   /** Called after every batch, for progress output. */
   readonly onBatch?: (progress: BatchProgress) => void;
-  /** Called with every failure (after it is logged), e.g. to list offenders. */
-  readonly onFailure?: (failure: FailureRecord) => void;
+  /** Called with every failure, with what was done about it, e.g. to list offenders. */
+  readonly onFailure?: (failure: ScanFailure) => void;
+  /**
+   * The name failures are reported under (the model's schema name for the built-in migration).
+   * Default: `match` without its trailing `*` and `:` (`Person:*` → `Person`).
+   */
+  readonly model?: string;
   /**
    * Write the transformed value under another field (HASH) or path (JSON) instead of in place:
    * the scan of a renamed field. Needs exactly one field or path. `copy` sets the target from
@@ -137,6 +142,29 @@ export interface FailureRecord {
   readonly at: string;
 }
 
+/**
+ * What a scan did with a value it could not handle: left it (`skipped`, failure modes `skip`
+ * and `log_and_skip`, or a value that could not be read), wrote the default (`defaulted`), or
+ * stopped the scan (`stopped`: failure mode `fail`, or past `maxErrors`). In a dry run, what it
+ * would have done.
+ */
+export type FailureAction = 'skipped' | 'defaulted' | 'stopped';
+
+/** One value a scan could not handle: where, what, why, and what was done about it. */
+export interface ScanFailure extends FailureRecord {
+  /** The scan's name (its checkpoint). */
+  readonly scan: string;
+  /** See {@link ScanTransformSpec} `model`. */
+  readonly model: string;
+  /** `hash`: `field` is a HASH field; `json`: `field` is a JSONPath. */
+  readonly type: 'hash' | 'json';
+  readonly failureMode: FailureMode;
+  readonly action: FailureAction;
+  /** What was written instead (action `defaulted`), as stored. */
+  readonly written?: string;
+  readonly dryRun: boolean;
+}
+
 /** Progress after a batch. */
 export interface BatchProgress {
   readonly name: string;
@@ -146,6 +174,11 @@ export interface BatchProgress {
   /** Keys per second since this run (not the resumed one) started. */
   readonly keysPerSecond: number;
   readonly elapsedMs: number;
+  /**
+   * Estimated time left, from the share scanned by this run so far and the time it took
+   * (undefined until this run has moved the share); 0 once the scan is complete.
+   */
+  readonly etaMs?: number;
 }
 
 /** What a complete scan did. */
@@ -169,6 +202,12 @@ export interface ScanTransformResult {
 /** What the helper needs besides the spec: where to log, where to keep checkpoints. */
 export interface ScanEnvironment {
   readonly logger: Logger;
+  /**
+   * Receives every failure instead of the logger: whoever gives it prints them (the data
+   * migrator prints the first few of a run, and emits every one). Without it, each failure is
+   * logged: a warning, or debug for failure mode `skip`.
+   */
+  readonly onFailure?: (failure: ScanFailure) => void;
   /**
    * The prefix the checkpoint lives under: the engine's key prefix (default `om:migrations:`),
    * followed by the namespace when there is one.

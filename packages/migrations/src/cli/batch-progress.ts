@@ -23,14 +23,14 @@ export function showBatchProgress(
     bar = undefined;
     barName = undefined;
   };
-  migrator.on('batch', (progress) => {
+  migrator.on('progress', (progress) => {
     if (stream.isTTY) {
       if (barName !== progress.name) {
         stop();
         bar = new SingleBar(
           {
             stream,
-            format: `  ${shortName(progress.name)} |{bar}| {percentage}% | {keys} keys, {converted} converted, {failed} failed | {rate} keys/s`,
+            format: `  ${shortName(progress.name)} |{bar}| {percentage}% | {keys} keys, {converted} converted, {failed} failed | {rate} keys/s | {timeLeft} left`,
             hideCursor: true,
             clearOnComplete: false,
           },
@@ -55,17 +55,28 @@ export function showBatchProgress(
   return stop;
 }
 
-/** One plain progress line. */
+/** One plain progress line, with the measured rate and the time left at that rate. */
 export function formatProgressLine(p: BatchProgress): string {
   const c = p.counters;
   return (
     `  ${shortName(p.name)}: ~${Math.round(p.fraction * 100)}% scanned, ${c.keys} keys, ${c.converted} converted, ` +
-    `${c.failed} failed, ${Math.round(p.keysPerSecond)} keys/s`
+    `${c.failed} failed, ${Math.round(p.keysPerSecond)} keys/s, ${formatEta(p.etaMs)} left`
   );
 }
 
+/** Time left as people read it: `~45s`, `~3m 05s`, `~1h 02m`; `?` before there is a rate to go by. */
+export function formatEta(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `~${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `~${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `~${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** The bar's fields (cli-progress keeps `{eta}` for its own estimate, from its own updates). */
 function payload(p: BatchProgress) {
-  return { keys: p.counters.keys, converted: p.counters.converted, failed: p.counters.failed, rate: Math.round(p.keysPerSecond) };
+  return { keys: p.counters.keys, converted: p.counters.converted, failed: p.counters.failed, rate: Math.round(p.keysPerSecond), timeLeft: formatEta(p.etaMs) };
 }
 
 /** `001_datetime_fields_to_timestamps:up:Person` → `up:Person`; other names as they are. */

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { migrateCommand } from './commands/migrate';
 import { migrateDataCommand } from './commands/migrate-data';
 import { reportError } from './report-error';
+import { printAfterError } from './run-output';
 
 /** Builds the `om` program. */
 export function buildProgram(): Command {
@@ -26,7 +27,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    return reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1', redisUrls: optionValues(argv, '--redis-url'), keyPrefix: optionValues(argv, '--key-prefix')[0] });
+    const code = reportError(error, { verbose: argv.includes('--verbose') || process.env.OM_DEBUG === '1', redisUrls: optionValues(argv, '--redis-url'), keyPrefix: optionValues(argv, '--key-prefix')[0] });
+    // A run's failure summary (or its `finished` event) stays the last thing printed.
+    printAfterError(error);
+    return code;
   }
 }
 

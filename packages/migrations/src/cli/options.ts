@@ -3,9 +3,12 @@ import { BUILTIN_NAMES, type BuiltinName } from '../builtin';
 import { DataMigrator } from '../data/data-migrator';
 import { createConsoleLogger } from '../logger';
 import { batchOptionsOf, type BatchCliOptions } from './batch-options';
+import { FAILURES_BEYOND, FAILURES_SHOWN, type OutputOptions } from './run-output';
+
+export type { OutputOptions } from './run-output';
 
 /** The options every `migrate-data` command accepts. */
-export interface CommonOptions extends BatchCliOptions {
+export interface CommonOptions extends BatchCliOptions, OutputOptions {
   models?: string;
   migrationsDir?: string;
   module?: string;
@@ -33,6 +36,16 @@ export function withCommonOptions(command: Command): Command {
     .option('--verbose', 'print more detail, and stack traces of unexpected errors');
 }
 
+/**
+ * Adds `--report <file>` and, for the commands that run migrations, `--json`: what the output of
+ * a long run needs (see run-output.ts).
+ */
+export function withOutputOptions(command: Command, options: { json: boolean }): Command {
+  command.option('--report <file>', 'write the failure report (JSON Lines) to this file (default <migrations>/.om-reports/<time>-<command>.jsonl)');
+  if (options.json) command.option('--json', 'print one JSON event per line on stdout (human output goes to stderr)');
+  return command;
+}
+
 /** Builds the migrator from the command's options; `close()` it when done. */
 export function migratorFrom(options: CommonOptions): DataMigrator {
   return new DataMigrator({
@@ -44,7 +57,8 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     builtins: options.builtin,
     lockTimeoutMs: options.lockTimeout === undefined ? undefined : Math.round(options.lockTimeout * 1000),
     lockLeaseMs: options.lockLease === undefined ? undefined : Math.round(options.lockLease * 1000),
-    logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
+    logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl], infoStream: options.json ? 'stderr' : 'stdout' }),
+    failureLog: options.verbose ? {} : { limit: FAILURES_SHOWN, beyond: FAILURES_BEYOND },
     models: options.models,
     timeZone: options.timezone,
     batch: batchOptionsOf(options),

@@ -2,11 +2,12 @@ import { CommanderError } from 'commander';
 import { redactSecrets } from '../redact';
 import { InterruptedError, OmError, describeCause } from '../errors';
 import { permissionErrorOf } from '../redis/permission-error';
+import { exitCodeOf } from './exit-codes';
 
 /**
  * The one place where errors become what the user reads: a message and a hint for our own
  * errors, a short line (and the stack only with --verbose) for anything unexpected.
- * Returns the exit code.
+ * Returns the exit code (see exit-codes.ts).
  */
 export function reportError(
   error: unknown,
@@ -18,7 +19,7 @@ export function reportError(
   const write = (text: string): void => out(redactSecrets(text, urls));
   if (error instanceof CommanderError) {
     // Commander has already printed its own message (unknown option, missing argument...).
-    return error.exitCode === 0 ? 0 : 1;
+    return exitCodeOf(error);
   }
   // A NOPERM from anywhere below (ledger, lock, a migration's own command) named in ACL terms.
   const refused = error instanceof OmError ? undefined : permissionErrorOf(error, urls.find(Boolean), options.keyPrefix);
@@ -27,17 +28,17 @@ export function reportError(
     // Not an error: what was asked for. Where it stopped, and how to go on.
     write(`${error.message} Nothing half done is recorded.${error.lockReleased ? ' The migration lock is released.' : ''}\n`);
     if (error.hint) write(`  ${error.hint}\n`);
-    return error.exitCode;
+    return exitCodeOf(error);
   }
   if (error instanceof OmError) {
     write(`error: ${error.message}\n`);
     if (error.hint) write(`  ${error.hint}\n`);
     const cause = error.cause;
     if (options.verbose && cause instanceof Error && cause.stack) write(`\n${cause.stack}\n`);
-    return 1;
+    return exitCodeOf(error);
   }
   write(`error: ${describeCause(error)}\n`);
   if (options.verbose && error instanceof Error && error.stack) write(`\n${error.stack}\n`);
   else write('  Run again with --verbose for details.\n');
-  return 1;
+  return exitCodeOf(error);
 }

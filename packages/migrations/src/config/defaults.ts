@@ -12,3 +12,10 @@ export const DEFAULT_LOCK_LEASE_MS = 30_000;
 
 /** Default time a second runner waits for the migration lock. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+/**
+ * The folder under the migrations root that holds the failure reports of runs
+ * (`<migrations>/.om-reports/<time>-<command>.jsonl`). Machine-local output: the Nx generators
+ * add it to `.gitignore`.
+ */
+export const REPORTS_FOLDER = '.om-reports';

@@ -7,7 +7,7 @@ import { DEFAULT_KEY_PREFIX } from '../config/defaults';
 import type { RedisClient } from '../redis/client';
 import type { RepositoryConnections } from '../redis/repository-connections';
 import { scanTransform } from '../batch/scan-transform';
-import type { BatchOptions, BatchProgress, ScanTransformResult, ScanTransformSpec } from '../batch/types';
+import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult, ScanTransformSpec } from '../batch/types';
 import type { MigrationContext } from './migration';
 
 const REPOSITORY_WRITES = new Set(['save', 'remove', 'expire', 'expireAt', 'createIndex', 'dropIndex']);
@@ -43,6 +43,8 @@ export function createMigrationContext(options: {
   batch?: BatchOptions;
   /** Receives the progress of every batch of `ctx.scanTransform`. */
   onBatch?: (progress: BatchProgress) => void;
+  /** Receives every failed value of `ctx.scanTransform` (which then logs none itself). */
+  onFailure?: (failure: ScanFailure) => void;
   /** Receives the result of every complete `ctx.scanTransform` scan. */
   onScanned?: (result: ScanTransformResult) => void;
   /** Stops scans at their next batch boundary once aborted. */
@@ -69,6 +71,7 @@ export function createMigrationContext(options: {
         logger: options.logger,
         keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
         signal: options.signal,
+        onFailure: options.onFailure,
       }).then((result) => {
         options.onScanned?.(result);
         return result;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
-import { InterruptedError, MigrationFailedError, ResumableError } from '../errors';
+import { InterruptedError, MigrationFailedError, ResumableError, describeCause } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
 import { EngineState } from '../state/engine-state';
@@ -11,8 +11,10 @@ import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migratio
 import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
 import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
-import type { BatchOptions, BatchProgress, ScanTransformResult } from '../batch/types';
+import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult } from '../batch/types';
 import { changedServers } from '../batch/servers';
+import { FailureLog } from '../batch/failure-log';
+import { FailureTally, type FailureSummary } from './failure-summary';
 import {
   buildStatus,
   planRollback,
@@ -43,6 +45,12 @@ export interface DataMigratorOptions extends SettingsInput {
   timeZone?: string;
   /** Batch size, failure mode and max errors of `ctx.scanTransform` (CLI: run's options). */
   batch?: BatchOptions;
+  /**
+   * How many failed values of a run the logger prints, one warning each (default: all), and the
+   * line it prints once past them. Every failure is emitted as a `failure` event either way.
+   * The CLI prints 20 unless `--verbose`.
+   */
+  failureLog?: { limit?: number; beyond?: string };
 }
 
 /** A migration that did not run, and why. */
@@ -69,7 +77,23 @@ export interface RollbackResult {
   readonly rolledBack: { id: string; durationMs: number }[];
 }
 
-/** Events a {@link DataMigrator} emits while it works, for progress output. */
+/** How a run or rollback ended: the last event of each. */
+export interface FinishedEvent {
+  readonly action: 'run' | 'rollback';
+  readonly dryRun: boolean;
+  /** False when it threw; `error` then says why. */
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly error?: string;
+}
+
+/**
+ * Events a {@link DataMigrator} emits while it works, in the spirit of umzug's: the CLI draws its
+ * output from them (`--json` prints each as a line), and so can a dashboard. In order:
+ * `waitingForLock`?, `started`, then per migration `migrating` (or `reverting`), `progress`* and
+ * `failure`* of its scans, `migrated` (or `reverted`) or `skipped`; then `failureSummary` and
+ * `finished`, also when the run throws.
+ */
 export interface DataMigratorEvents {
   /** `previewable` is false in a dry run when a dependency has not really run yet. */
   migrating: [{ id: string; description: string; dryRun: boolean; previewable: boolean }];
@@ -81,7 +105,13 @@ export interface DataMigratorEvents {
   /** Once the lock is held (at once in a dry run): the migrations this run takes, in order. */
   started: [{ action: 'run' | 'rollback'; ids: string[]; dryRun: boolean }];
   /** After every batch of a `ctx.scanTransform` scan; `id` is the migration's. */
-  batch: [BatchProgress & { id: string }];
+  progress: [BatchProgress & { id: string }];
+  /** Every value a scan could not handle, with what was done about it; `id` is the migration's. */
+  failure: [ScanFailure & { id: string }];
+  /** The failures of the run (or rollback), counted per migration and model, once it ends. */
+  failureSummary: [FailureSummary];
+  /** The run or rollback is over. */
+  finished: [FinishedEvent];
 }
 
 /**
@@ -104,13 +134,17 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   private readonly engine: EngineState;
   private readonly builtin: { models?: string; enabled: readonly BuiltinName[]; timeZone?: string; batch?: BatchOptions };
   private available: AvailableBuiltin[] = [];
+  private readonly failureLogOptions: DataMigratorOptions['failureLog'];
+  /** The failures of the run or rollback in progress: printed up to the limit, and counted. */
+  private failures?: { log: FailureLog; tally: FailureTally };
 
   constructor(options: DataMigratorOptions = {}) {
     super();
-    const { redis, logger, models, builtins, timeZone, batch, ...settings } = options;
+    const { redis, logger, models, builtins, timeZone, batch, failureLog, ...settings } = options;
     this.settings = resolveSettings(settings);
     assertTimeZone(timeZone);
     this.builtin = { models, enabled: parseBuiltinNames(builtins), timeZone, batch };
+    this.failureLogOptions = failureLog;
     this.logger = logger ?? silentLogger;
     this.engine = new EngineState(this.settings, 'data', this.logger, redis);
   }
@@ -173,7 +207,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const dryRun = options.dryRun ?? false;
     const { signal } = options;
     const ordered = this.load();
-    return this.engine.run('run', { dryRun, onWait: this.onWait, signal }, (run) =>
+    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal }, (run) =>
       withConnections(run.redis, async (connections) => {
         const planned = planRun(ordered, run.entries, options);
         this.emit('started', { action: 'run', ids: planned.map((m) => m.id), dryRun });
@@ -215,7 +249,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
         }
         return { dryRun, applied, skipped, batch: applied.length > 0 && !dryRun ? run.batch : undefined };
       }),
-    );
+    ));
   }
 
   /**
@@ -226,7 +260,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const dryRun = options.dryRun ?? false;
     const { signal } = options;
     const ordered = this.load();
-    return this.engine.run('rollback', { dryRun, onWait: this.onWait, signal }, (run) =>
+    return this.tracked('rollback', dryRun, () => this.engine.run('rollback', { dryRun, onWait: this.onWait, signal }, (run) =>
       withConnections(run.redis, async (connections) => {
         const plan = planRollback(ordered, run.entries, rollbackRequest(request));
         this.emit('started', { action: 'rollback', ids: plan.map((m) => m.id), dryRun });
@@ -249,7 +283,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
         }
         return { dryRun, rolledBack };
       }),
-    );
+    ));
   }
 
   /** Rolls back every applied migration, newest first. */
@@ -302,6 +336,36 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 
   private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });
 
+  /** Runs a run or rollback with its failures counted, and ends it with `failureSummary` and `finished`, thrown or not. */
+  private async tracked<T>(action: FinishedEvent['action'], dryRun: boolean, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const failures = { log: new FailureLog(this.logger, this.failureLogOptions), tally: new FailureTally() };
+    this.failures = failures;
+    const finish = (error?: unknown) => {
+      this.failures = undefined;
+      this.emit('failureSummary', failures.tally.summary(action, dryRun));
+      const durationMs = Math.round(performance.now() - started);
+      this.emit('finished', error === undefined ? { action, dryRun, ok: true, durationMs } : { action, dryRun, ok: false, durationMs, error: describeCause(error) });
+    };
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      finish(error);
+      throw error;
+    }
+    finish();
+    return result;
+  }
+
+  /** Prints, counts and emits one failed value of migration `id`. */
+  private onFailure(id: string, failure: ScanFailure): void {
+    const failures = this.failures ?? { log: new FailureLog(this.logger), tally: undefined };
+    failures.log.log(failure);
+    failures.tally?.add(id, failure);
+    this.emit('failure', { ...failure, id });
+  }
+
   private context(
     m: LoadedMigration,
     redis: RedisClient,
@@ -318,7 +382,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
       migrationId: m.id,
       keyPrefix: this.statePrefix,
       batch: this.builtin.batch,
-      onBatch: (progress) => this.emit('batch', { ...progress, id: m.id }),
+      onBatch: (progress) => this.emit('progress', { ...progress, id: m.id }),
+      onFailure: (failure) => this.onFailure(m.id, failure),
     });
   }
 

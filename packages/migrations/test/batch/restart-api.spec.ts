@@ -125,7 +125,7 @@ describe('scans over a redis-server that restarts (AOF), through the API', () =>
     try {
       await migrator.run();
       let restarted: Promise<void> | undefined;
-      migrator.on('batch', (p) => {
+      migrator.on('progress', (p) => {
         if (p.counters.keys >= KEYS / 4 && !restarted) {
           server.shutdownNow();
           restarted = server.start();
@@ -168,7 +168,7 @@ export const orderSchema = new Schema('Order', { placedAt: { type: 'date' } }, {
       for (let i = 0; i < 3000; i += 1) pipeline.hset(`Event:${i}`, 'createdAt', '2024-01-02').hset(`Order:${i}`, 'placedAt', '2024-01-03');
       await pipeline.exec();
       let restarted: Promise<void> | undefined;
-      migrator.on('batch', (p) => {
+      migrator.on('progress', (p) => {
         // Event is done by the time Order is scanned: restart then, between two of its batches.
         if (p.name.endsWith(':Order') && p.counters.keys >= 1000 && !restarted) {
           server.shutdownNow();

@@ -29,6 +29,7 @@ interface Case {
   readonly message: string | RegExp;
   /** The fix the message names (a part of the hint). */
   readonly fix?: string | RegExp;
+  /** The exit code: 2 (bad input) unless given; 1 where Redis refused at run time. */
   readonly code?: number;
 }
 
@@ -83,13 +84,13 @@ const CASES: readonly Case[] = [
   { title: 'REDIS_OM_URL of blanks', args: ['migrate-data', 'status'], env: { REDIS_OM_URL: '   ' }, noDefaultUrl: true, message: 'REDIS_OM_URL is set but empty.' },
   { title: 'REDIS_OM_URL with another scheme', args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'http://localhost:6379' }, noDefaultUrl: true, message: 'The Redis URL (--redis-url or REDIS_OM_URL) must start with redis:// or rediss://' },
   { title: '--redis-url without a scheme', args: ['migrate-data', 'run', '-y', '--redis-url', 'localhost:6379'], message: 'The Redis URL (--redis-url or REDIS_OM_URL) must start with redis:// or rediss://' },
-  { title: 'a database the server does not have', args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: '<url>/99' }, noDefaultUrl: true, message: /has no database 99\./ },
-  { title: 'a database that is not a number', args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: '<url>/abc' }, noDefaultUrl: true, message: /Invalid database index in Redis URL/ },
-  { title: 'a Redis that is not running', args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://127.0.0.1:<port>' }, noDefaultUrl: true, message: /Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\./, fix: 'Check that the server is running' },
+  { title: 'a database the server does not have', code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: '<url>/99' }, noDefaultUrl: true, message: /has no database 99\./ },
+  { title: 'a database that is not a number', code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: '<url>/abc' }, noDefaultUrl: true, message: /Invalid database index in Redis URL/ },
+  { title: 'a Redis that is not running', code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://127.0.0.1:<port>' }, noDefaultUrl: true, message: /Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)\./, fix: 'Check that the server is running' },
   { title: '--key-prefix that is empty', args: ['migrate-data', 'run', '-y', '--key-prefix', ''], message: '--key-prefix must not be empty.' },
   { title: '--key-prefix with a space', args: ['migrate-data', 'run', '-y', '--key-prefix', 'my app:'], message: '--key-prefix must not contain white space.' },
-  { title: 'an ACL user that may not PING', args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://noping:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: 'Redis user noping may not run PING', fix: 'ACL SETUSER noping +ping' },
-  { title: "an ACL user that may not touch the engine's keys", args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://appkeys:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: /Redis user appkeys may not access om:migrations:\S+/, fix: 'ACL SETUSER appkeys ~om:migrations:*' },
+  { title: 'an ACL user that may not PING', code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://noping:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: 'Redis user noping may not run PING', fix: 'ACL SETUSER noping +ping' },
+  { title: "an ACL user that may not touch the engine's keys", code: 1, args: ['migrate-data', 'run', '-y'], env: { REDIS_OM_URL: 'redis://appkeys:pw@127.0.0.1:<live>' }, noDefaultUrl: true, message: /Redis user appkeys may not access om:migrations:\S+/, fix: 'ACL SETUSER appkeys ~om:migrations:*' },
   // Commands and arguments.
   { title: 'an unknown option', args: ['migrate-data', 'run', '-y', '--nope'], message: "unknown option '--nope'" },
   { title: 'an unknown command', args: ['migrate-data', 'frobnicate'], message: "unknown command 'frobnicate'" },
@@ -131,7 +132,7 @@ describe('bad input, case by case: one clear message, a non-zero exit, the ledge
         cwd: project.dir,
         env: { ...(c.noDefaultUrl ? {} : { REDIS_OM_URL: live.server.url }), ...env },
       });
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: c.code ?? 1, stderr: expect.any(String) });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: c.code ?? 2, stderr: expect.any(String) });
       if (typeof c.message === 'string') expect(result.stderr).toContain(c.message);
       else expect(result.stderr).toMatch(c.message);
       if (c.fix !== undefined) {

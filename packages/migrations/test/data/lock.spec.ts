@@ -32,7 +32,7 @@ describe('the migration lock, with real processes', () => {
       const first = om(['migrate-data', 'run', '-y', '--lock-lease', '1'], project.dir);
       const holder = JSON.parse(await waitForLock()) as { owner: string };
       const impatient = await om(['migrate-data', 'run', '-y', '--lock-timeout', '0.5'], project.dir);
-      expect(impatient.code).toBe(1);
+      expect(impatient.code).toBe(4);
       expect(impatient.stderr).toContain(`Another migration run holds the lock om:migrations:lock: ${holder.owner}, running om migrate-data run since`);
       expect(holder.owner).toContain(hostname());
       const patient = om(['migrate-data', 'run', '-y', '--lock-timeout', '20'], project.dir);

@@ -247,7 +247,7 @@ export const MIGRATIONS = [One, { id: '002_two', dependencies: ['001_one'], up: 
     const project = makeProject({ [`${DIR}/20200101_000000_a.ts`]: recordingMigration('20200101_000000_a') });
     try {
       const result = await om(['migrate-data', 'run'], project.dir);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2);
       expect(result.stderr).toContain('"Run 1 migration?" needs an answer, and there is no terminal to ask on.');
       expect(result.stderr).toContain('Pass -y (--yes)');
       expect(await live.redis.dbsize()).toBe(0);

@@ -58,7 +58,7 @@ describe('two namespaces on one Redis: their own ledgers and progress, one lock 
     for (let i = 0; i < 400 && !(await live.redis.exists('om:migrations:lock')); i++) await new Promise((r) => setTimeout(r, 25));
     const holder = JSON.parse((await live.redis.get('om:migrations:lock'))!) as { owner: string };
     const impatient = await om('worker', 'run', '-y', '--lock-timeout', '0.5');
-    expect(impatient.code).toBe(1);
+    expect(impatient.code).toBe(4);
     expect(impatient.stderr).toContain(`Another migration run holds the lock om:migrations:lock: ${holder.owner}, running om migrate-data run since`);
     expect(await live.redis.exists('om:migrations:worker:data:ledger')).toBe(0);
     await live.redis.set('release', '1');

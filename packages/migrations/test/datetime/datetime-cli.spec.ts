@@ -85,7 +85,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
   it('--timezone reads naive date-times in that zone; an unknown zone is refused', async () => {
     await seedEvents(live.redis, 20);
     const bad = await om('run', '-y', '--timezone', 'Mars/Base');
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown time zone "Mars\/Base"/);
     expect((await om('run', '-y', '--timezone', 'America/New_York')).code).toBe(0);
     expect(await live.redis.hget('Event:2', 'createdAt')).toBe(String(Date.parse('2024-07-15T16:00:00Z') / 1000));
@@ -120,7 +120,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
       }
       expect(await live.redis.hget('Event:5', 'updatedAt')).toBe(seconds(isoFor(8)));
       const verify = await om('verify', '--check-data');
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3);
       expect(verify.stdout).toContain('3 not epoch seconds in range');
       expect(verify.stdout).toContain('Event:17 createdAt = "garbage-17": not epoch seconds');
       expect(verify.stderr).toContain('Verification failed: 3 date values redis-om cannot read.');
@@ -156,7 +156,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
 
     it('rejects an unknown failure mode', async () => {
       const run = await om('run', '-y', '--failure-mode', 'ignore');
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/Allowed choices are skip, fail, default, log_and_skip/);
     });
   });
@@ -200,7 +200,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     const json = JSON.parse((await om('stats', '--json')).stdout);
     expect(json).toMatchObject({ keys: 100, valuesToConvert: 269, unconvertible: 1 });
     const withoutModels = await runOm(['migrate-data', 'stats'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url } });
-    expect(withoutModels.code).toBe(1);
+    expect(withoutModels.code).toBe(2);
     expect(withoutModels.stderr).toContain('needs your models');
   });
 
@@ -216,7 +216,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(await live.redis.hget('Event:4', 'title')).toBe('event 4');
     expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
     const verify = await om('verify', '--check-data', '--limit', '2');
-    expect(verify.code).toBe(1);
+    expect(verify.code).toBe(3);
     expect(verify.stdout).toMatch(/and 118 more/);
     // And forward again.
     expect((await om('run', '-y')).code).toBe(0);

@@ -50,7 +50,7 @@ describe('models and migrations that import through the workspace path mapping (
 
   it('names the import that does not resolve and the tsconfig files consulted, not --models', async () => {
     const result = await om('status', '--models', 'apps/api/src/broken.ts', '--migrations-dir', 'apps/api/migrations');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "Cannot load the models entry apps/api/src/broken.ts: Cannot find module '@shop/missing' imported by apps/api/src/broken.ts: no \"paths\" entry matches it (tsconfig files consulted: tsconfig.base.json).",
     );
@@ -62,7 +62,7 @@ describe('models and migrations that import through the workspace path mapping (
     project.write('libs/models/src/bad.ts', `export * from '@shop/util/gone';\n`);
     project.write('apps/api/src/via-lib.ts', `export * from '../../../libs/models/src/bad';\n`);
     const result = await om('status', '--models', 'apps/api/src/via-lib.ts', '--migrations-dir', 'apps/api/migrations');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       "Cannot find module '@shop/util/gone' imported by libs/models/src/bad.ts: \"paths\" maps it to libs/util/src/gone, where no file exists (tsconfig files consulted: libs/models/tsconfig.json, tsconfig.base.json).",
     );

@@ -39,7 +39,7 @@ describe('om migrate create: a removed field is asked about, never guessed', () 
     expect(await runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts'], { cwd: p.dir })).toMatchObject({ code: 0 });
     p.write('src/models.ts', models("fullName: { type: 'string' }, age: { type: 'number' }"));
     const refused = await runOm(['migrate', 'create', 'rename_name', '--models', 'src/models.ts'], { cwd: p.dir });
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('Did you rename name to fullName?');
     expect(files()).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));

@@ -217,7 +217,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
 
       // No terminal and no -y: refused, nothing sent.
       const refused = await p.om('run');
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('there is no terminal to ask on');
       expect(refused.stderr).toContain('Pass -y (--yes)');
       expect(await list()).toEqual([]);
@@ -352,7 +352,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       ]);
       expect(await list()).toEqual(['person:index']);
       const drift = await p.om('verify');
-      expect(drift.code).toBe(1);
+      expect(drift.code).toBe(3);
       expect(drift.stdout).toContain('DRIFT person:index: drift');
       expect(drift.stdout).toContain('field age.sortable: expected true, live false');
     },
@@ -414,7 +414,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       await redis.call('FT.CREATE', 'person:other', 'ON', 'HASH', 'PREFIX', '1', 'person:', 'SCHEMA', 'name', 'TEXT');
       await redis.call('FT.ALIASUPDATE', 'person:index', 'person:other');
       verify = await p.om('verify');
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3);
       expect(verify.stdout).toContain('DRIFT person:index (via person:other): drift');
       expect(verify.stdout).toContain('field name.type: expected "TAG", live "TEXT"');
       expect(verify.stdout).toContain('field age: expected {"identifier":"age"');
@@ -429,7 +429,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       // redis-om's hash overwritten: the app's createIndex() would rebuild the index.
       await redis.set('person:index:hash', 'stale');
       verify = await p.om('verify');
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3);
       expect(verify.stdout).toContain(`DRIFT person:index (via ${versioned}): hash-mismatch`);
       expect(verify.stdout).toContain(`person:index:hash: expected "${initial.changes[0]!.after.indexHash}", live "stale"`);
       await redis.set('person:index:hash', initial.changes[0]!.after.indexHash);
@@ -437,7 +437,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       // A field added by hand (through the alias).
       await redis.call('FT.ALTER', 'person:index', 'SCHEMA', 'ADD', 'nickname', 'TEXT');
       verify = await p.om('verify');
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3);
       expect(verify.stdout).toContain(`DRIFT person:index (via ${versioned}): drift`);
       expect(verify.stdout).toMatch(/field nickname: expected null, live \{"identifier":"nickname".*"type":"TEXT"/);
 
@@ -445,7 +445,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       await redis.call('FT.DROPINDEX', 'person:index');
       expect(await list()).toEqual([]);
       verify = await p.om('verify');
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3);
       expect(verify.stdout).toBe('DRIFT person:index: missing\n');
       expect(verify.stderr).not.toContain('Unknown index name');
     },
@@ -467,11 +467,11 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(await list()).toEqual([v2]);
 
       const early = await p.om('rollback', initial.id, '-y');
-      expect(early.code).toBe(1);
+      expect(early.code).toBe(2);
       expect(early.stderr).toContain(`Cannot roll back ${initial.id}: later applied schema migrations change the same indexes: ${sortable.id}.`);
       expect(await list()).toEqual([v2]);
       const unknown = await p.om('rollback', '20000101_000000_nope', '-y');
-      expect(unknown.code).toBe(1);
+      expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain('No schema migration has the id 20000101_000000_nope.');
 
       let { real, sent } = await dryRunThenRun(p, ['rollback', sortable.id, '--dry-run'], ['rollback', sortable.id, '-y']);

@@ -114,7 +114,7 @@ describe('om migrate (CLI)', () => {
     const project = makeProject({ 'src/models.ts': MODELS_V1 });
     try {
       const before = await runOm(['migrate', 'check', '--models', 'src/models.ts'], { cwd: project.dir });
-      expect(before.code).toBe(1);
+      expect(before.code).toBe(3);
       expect(before.stdout).toContain('added   person:index');
       expect(before.stderr).toContain('3 indexes changed without a schema migration');
       const created = await runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts'], { cwd: project.dir });
@@ -144,10 +144,10 @@ describe('om migrate (CLI)', () => {
       expect(auto.code).toBe(1);
       expect(auto.stderr).toContain('This server has no RediSearch module');
       const badStrategy = await runOm(['migrate', 'run', '--strategy', 'fast'], { cwd: project.dir });
-      expect(badStrategy.code).toBe(1);
+      expect(badStrategy.code).toBe(2);
       expect(badStrategy.stderr).toContain('expected swap or recreate');
       const badMax = await runOm(['migrate', 'run', '--max-indexing-failures', '-1'], { cwd: project.dir });
-      expect(badMax.code).toBe(1);
+      expect(badMax.code).toBe(2);
       expect(badMax.stderr).toContain('expected a whole number');
     } finally {
       project.remove();

@@ -1,5 +1,5 @@
 import { scanTransform } from '../../batch/scan-transform';
-import type { FailureRecord, JsonValue, ScanTransformSpec } from '../../batch/types';
+import type { FailureRecord, JsonValue, ScanFailure, ScanTransformSpec } from '../../batch/types';
 import type { RedisClient } from '../../redis/client';
 import type { Logger } from '../../logger';
 import { scanSpecFor } from './migration';
@@ -98,7 +98,10 @@ export interface DatetimeCheck {
  * a date: decimal seconds text (HASH) or a number (JSON), within years 0001-9999 (an epoch in
  * milliseconds is out of range). Read-only.
  */
-export async function checkDatetimeData(redis: RedisClient, options: InspectOptions & { limit?: number }): Promise<DatetimeCheck> {
+export async function checkDatetimeData(
+  redis: RedisClient,
+  options: InspectOptions & { limit?: number; /** Receives every offending value, also those past `limit`. */ onOffender?: (offender: ScanFailure) => void },
+): Promise<DatetimeCheck> {
   const limit = options.limit ?? 50;
   const offenders: FailureRecord[] = [];
   let keys = 0;
@@ -107,6 +110,7 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   for (const target of dateTargets(options.models)) {
     const { counters: c } = await scanTransform(redis, checkSpec(target, options, (f) => {
       if (offenders.length < limit) offenders.push(f);
+      options.onOffender?.(f);
     }), { logger: options.logger, keyPrefix: options.keyPrefix });
     keys += c.keys;
     values += c.unchanged + c.failed;
@@ -115,9 +119,9 @@ export async function checkDatetimeData(redis: RedisClient, options: InspectOpti
   return { keys, values, offenderCount, offenders };
 }
 
-function checkSpec(target: DateTarget, options: Pick<InspectOptions, 'batchSize' | 'maxRate'>, onFailure: (f: FailureRecord) => void): ScanTransformSpec {
+function checkSpec(target: DateTarget, options: Pick<InspectOptions, 'batchSize' | 'maxRate'>, onFailure: (f: ScanFailure) => void): ScanTransformSpec {
   const { batchSize, maxRate } = options;
-  const base = { name: `verify:${target.schemaName}`, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, maxRate, onFailure };
+  const base = { name: `verify:${target.schemaName}`, model: target.schemaName, match: target.match, dryRun: true, failureMode: 'skip' as const, batchSize, maxRate, onFailure };
   const check =
     <V>(problem: (value: V) => string | undefined) =>
     (value: V): undefined => {

@@ -52,7 +52,7 @@ export function datetimeMigration(options: DatetimeMigrationOptions): BuiltinMig
 
 /** The scan of one model in one direction. Pure. */
 export function scanSpecFor(target: DateTarget, direction: 'up' | 'down', timeZone?: string): ScanTransformSpec {
-  const base = { name: `${checkpointPrefix(direction)}${target.schemaName}`, match: target.match, keepCheckpoint: true };
+  const base = { name: `${checkpointPrefix(direction)}${target.schemaName}`, model: target.schemaName, match: target.match, keepCheckpoint: true };
   if (target.structure === 'HASH') {
     return { ...base, type: 'hash', fields: target.fields, transform: direction === 'up' ? hashToSeconds(timeZone) : hashToIso, defaultValue: '0' };
   }

@@ -100,10 +100,20 @@ export const MIGRATE_DATA = defineExecutorTable({
       cli: '--detailed',
     },
     json: {
-      description: 'print JSON.',
+      description:
+        'print JSON: the status, statistics or progress as one document; for run, rollback and reset, one event per line (started, progress, failureSummary, finished...), the human output going to stderr.',
       schema: z.boolean(),
-      actions: ['status', 'stats', 'progress'],
+      actions: ['status', 'stats', 'progress', 'run', 'rollback', 'reset'],
       cli: '--json',
+    },
+    report: {
+      description:
+        'write the failure report (JSON Lines, one failed value per line) to this file, relative to the project root. Default: <migrationsDir>/.om-reports/<time>-<action>.jsonl.',
+      schema: z.string().min(1),
+      actions: ['run', 'rollback', 'reset', 'verify'],
+      cli: '--report',
+      path: 'file',
+      jsonSchema: { 'x-completion-type': 'file' },
     },
     failureMode: {
       description: 'what to do with a value that cannot be converted (default fail).',

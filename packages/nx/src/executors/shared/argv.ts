@@ -77,7 +77,7 @@ export function redisUrlFromEnv(name: string | undefined, env: NodeJS.ProcessEnv
   return value;
 }
 
-function resolvePath(value: string, kind: 'folder' | 'module', projectDir: string): string {
+function resolvePath(value: string, kind: 'folder' | 'file' | 'module', projectDir: string): string {
   if (kind === 'module') return resolveProjectModule(value, projectDir);
   return isAbsolute(value) ? value : join(projectDir, value);
 }

@@ -37,8 +37,8 @@ export interface ExecutorOption<A extends string = string, S extends z.ZodType =
   default?: z.output<S>;
   /** The value when the option is not given: the project's settings, then a default. */
   fallback?: (from: FallbackSources) => z.output<S> | undefined;
-  /** A path relative to the project root: a folder, or a module (a path, or a package name kept as it is). */
-  path?: 'folder' | 'module';
+  /** A path relative to the project root: a folder, a file, or a module (a path, or a package name kept as it is). */
+  path?: 'folder' | 'file' | 'module';
   /** Only for actions that talk to Redis (the others get neither the URL nor its variable looked up). */
   redis?: true;
   /** More schema.json keywords, for Nx Console and Nx's argv parsing (`$default`, `x-priority`...). */

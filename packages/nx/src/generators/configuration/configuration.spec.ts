@@ -138,6 +138,13 @@ describe('@om/nx:configuration', () => {
     ]);
   });
 
+  it('git-ignores the failure reports written under the migrations folder, once', async () => {
+    expect(tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8') : '').not.toContain('.om-reports/');
+    await configurationGenerator(tree, { project: 'app' });
+    await configurationGenerator(tree, { project: 'app' });
+    expect(tree.read('.gitignore', 'utf-8')!.split('\n').filter((line) => line === '.om-reports/')).toHaveLength(1);
+  });
+
   it('excludes the project from the inferring plugin, so it has only its explicit targets', async () => {
     updateNxJson(tree, { ...readNxJson(tree), plugins: ['@om/nx/plugin', '@nx/js/typescript'] });
     await configurationGenerator(tree, { project: 'app' });

@@ -29,6 +29,7 @@ import {
 } from '../../utils/project-settings';
 import { PLUGIN_NAME } from '../init/init';
 import type { ConfigurationGeneratorSchema } from './schema';
+import { ignoreFailureReports } from '../../utils/gitignore';
 
 /**
  * `nx g @om/nx:configuration --project app`: explicit targets for a project that does not use
@@ -82,6 +83,7 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
   });
   const snapshots = joinProjectPath(migrationsRoot, SCHEMA_MIGRATIONS_FOLDER);
   if (kinds.schema && !tree.exists(snapshots)) tree.write(`${snapshots}/.gitkeep`, '');
+  ignoreFailureReports(tree);
   if (!options.skipFormat) await formatFiles(tree);
 }
 

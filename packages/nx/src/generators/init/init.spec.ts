@@ -10,6 +10,15 @@ describe('@om/nx:init', () => {
     tree = createTestTree();
   });
 
+  it('git-ignores the failure reports of runs (.om-reports/), once, keeping what .gitignore had', async () => {
+    tree.write('.gitignore', 'node_modules\ndist');
+    await initGenerator(tree, { skipFormat: true, skipInstall: true });
+    await initGenerator(tree, { skipFormat: true, skipInstall: true });
+    const lines = tree.read('.gitignore', 'utf-8')!.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['node_modules', 'dist']);
+    expect(lines.filter((line) => line === '.om-reports/')).toHaveLength(1);
+  });
+
   it('registers @om/nx/plugin in nx.json with the default target names', async () => {
     await initGenerator(tree, {});
     expect(readNxJson(tree)?.plugins).toEqual([

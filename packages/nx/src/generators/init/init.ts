@@ -17,6 +17,7 @@ import {
   swcNodeRegisterVersion,
 } from '../../utils/versions';
 import type { InitGeneratorSchema } from './schema';
+import { ignoreFailureReports } from '../../utils/gitignore';
 
 export const PLUGIN_NAME = '@om/nx/plugin';
 
@@ -24,6 +25,7 @@ export const PLUGIN_NAME = '@om/nx/plugin';
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
   const tasks: GeneratorCallback[] = [];
   if (options.addPlugin !== false) addPlugin(tree, options);
+  ignoreFailureReports(tree);
   if (!options.skipPackageJson) {
     const install = addDependenciesToPackageJson(
       tree,

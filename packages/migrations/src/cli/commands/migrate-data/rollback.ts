@@ -3,10 +3,9 @@ import type { DataMigrator, RollbackResult } from '../../../data/data-migrator';
 import type { RollbackRequest } from '../../../data/plan';
 import { ConfigError } from '../../../errors';
 import { confirmOrAbort } from '../../confirm';
-import { parsePositiveInt, withCommonOptions, withMigrator, type CommonOptions } from '../../options';
-import { printProgress } from './progress';
+import { parsePositiveInt, withCommonOptions, withMigrator, withOutputOptions, type CommonOptions, type OutputOptions } from '../../options';
 import { withBatchOptions } from '../../batch-options';
-import { showBatchProgress } from '../../batch-progress';
+import { CommandOutput } from '../../run-output';
 import { withStopSignals } from '../../stop-signals';
 
 interface RollbackOptions extends CommonOptions {
@@ -18,7 +17,7 @@ interface RollbackOptions extends CommonOptions {
 /** `om migrate-data rollback <id>` or `rollback --steps N`: undoes applied migrations. */
 export function rollbackCommand(): Command {
   return withCommonOptions(
-    withBatchOptions(new Command('rollback'))
+    withOutputOptions(withBatchOptions(new Command('rollback')), { json: true })
       .description('roll back one applied migration by id, or the last N batches with --steps')
       .argument('[id]', 'id of the applied migration to roll back')
       .option('--steps <n>', 'roll back the last n batches', parsePositiveInt)
@@ -32,7 +31,7 @@ export function rollbackCommand(): Command {
     }
     const request: RollbackRequest = id !== undefined ? { id } : { steps: options.steps! };
     return withMigrator(options, async (migrator) => {
-      await rollBack(migrator, request, options);
+      await rollBack(migrator, request, options, 'rollback');
     });
   });
 }
@@ -41,31 +40,36 @@ export function rollbackCommand(): Command {
 export async function rollBack(
   migrator: DataMigrator,
   request: RollbackRequest,
-  options: { dryRun?: boolean; yes?: boolean; verbose?: boolean },
+  options: OutputOptions & { dryRun?: boolean; yes?: boolean },
+  command: 'rollback' | 'reset',
 ): Promise<RollbackResult | undefined> {
-  const planned = await migrator.planRollback(request);
-  if (planned.length === 0) {
-    console.log('No applied data migrations to roll back.');
-    return undefined;
-  }
-  const count = `${planned.length} migration${planned.length === 1 ? '' : 's'}`;
-  if (options.dryRun) {
-    console.log(`Dry run: would roll back ${count}, in this order:`);
-  } else {
-    await confirmOrAbort(`Roll back ${count} (${planned.map((m) => m.id).join(', ')})?`, options);
-    // Said once the lock is held: a runner that waited may find less to do than planned.
-    migrator.on('started', ({ ids }) => {
-      if (ids.length > 0) console.log(`Rolling back ${ids.length} migration${ids.length === 1 ? '' : 's'}:`);
-    });
-  }
-  printProgress(migrator, { verbose: options.verbose });
-  showBatchProgress(migrator, { verbose: options.verbose });
-  const result = await withStopSignals((signal) => migrator.rollback(request, { dryRun: options.dryRun, signal }), migrator.settings);
-  const done = result.rolledBack.length;
-  console.log(
-    result.dryRun
-      ? `Dry run: ${done} would be rolled back. Nothing was written.`
-      : `Rolled back ${done} migration${done === 1 ? '' : 's'}.`,
-  );
-  return result;
+  const output = new CommandOutput(command, options, migrator.settings);
+  return output.around(async () => {
+    const planned = await migrator.planRollback(request);
+    if (planned.length === 0) {
+      output.say('No applied data migrations to roll back.');
+      output.result({ rolledBack: 0 });
+      return undefined;
+    }
+    const count = `${planned.length} migration${planned.length === 1 ? '' : 's'}`;
+    if (options.dryRun) {
+      output.say(`Dry run: would roll back ${count}, in this order:`);
+    } else {
+      await confirmOrAbort(`Roll back ${count} (${planned.map((m) => m.id).join(', ')})?`, options);
+      // Said once the lock is held: a runner that waited may find less to do than planned.
+      migrator.on('started', ({ ids }) => {
+        if (ids.length > 0) output.say(`Rolling back ${ids.length} migration${ids.length === 1 ? '' : 's'}:`);
+      });
+    }
+    output.follow(migrator);
+    const result = await withStopSignals((signal) => migrator.rollback(request, { dryRun: options.dryRun, signal }), migrator.settings);
+    const done = result.rolledBack.length;
+    output.result({ rolledBack: done });
+    output.say(
+      result.dryRun
+        ? `Dry run: ${done} would be rolled back. Nothing was written.`
+        : `Rolled back ${done} migration${done === 1 ? '' : 's'}.`,
+    );
+    return result;
+  });
 }

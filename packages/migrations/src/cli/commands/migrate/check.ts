@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { OmError } from '../../../errors';
+import { VerificationError } from '../../../errors';
 import { schemaCreateCommand, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** Thrown by `om migrate check` when the models are ahead of the snapshots. */
-export class SchemaCheckFailedError extends OmError {}
+export class SchemaCheckFailedError extends VerificationError {}
 
 /** `om migrate check`: the offline CI check (no Redis): fails when models and snapshots differ. */
 export function checkCommand(): Command {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { OmError } from '../../../errors';
+import { VerificationError } from '../../../errors';
 import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 /** Thrown by `om migrate verify` when a live index differs from the applied snapshots. */
-export class SchemaDriftError extends OmError {}
+export class SchemaDriftError extends VerificationError {}
 
 /** `om migrate verify`: compares live indexes with the applied snapshots; exits non-zero on drift. */
 export function verifyCommand(): Command {
