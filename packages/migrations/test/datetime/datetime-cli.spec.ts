@@ -44,10 +44,10 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(notEnabled.code).toBe(0);
     expect(await snapshot(live.redis)).toEqual(before);
     const noModels = await plain('run', '-y', '--builtin', 'datetime');
-    expect(noModels.code).toBe(1);
+    expect(noModels.code).toBe(2);
     expect(noModels.stderr).toContain('The built-in migration datetime (--builtin datetime) needs your models to find the date fields.');
     const unknown = await plain('status', '--builtin', 'dates');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("option '--builtin <name>' argument 'dates' is invalid. expected one of: datetime.");
     expect((await om('status')).stdout).toContain(`Pending migrations:\n  - ${ID}`);
 
@@ -177,7 +177,7 @@ describe('om migrate-data with the built-in datetime migration (HASH, real redis
     expect(run.code).toBe(0);
     expect((await om('verify', '--check-data', '--max-rate', '5000')).code).toBe(0);
     const refused = await om('run', '-y', '--max-rate', '0');
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("option '--max-rate <keys/s>' argument '0' is invalid");
   });
 
