@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { BatchStoppedError, CheckpointStore, scanTransform, type Checkpoint, type HashScanTransform } from '../../src/batch';
+import { appWriteNow } from '../support/app-write';
 import { startMonitor } from '../support/monitor';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server';
 import { captureLogger } from './capture-logger';
@@ -144,36 +145,29 @@ describe('scanTransform on a real redis-server', () => {
 
   it('never clobbers a value an app changed between the read and the write', async () => {
     await seed(10, (i) => `v${i}`);
-    const app = new Redis(server.url);
-    try {
-      let once = true;
-      const result = await scanTransform(
-        redis,
-        spec({
-          transform: (value, at) => {
-            if (once && at.key === 'Item:5') {
-              once = false;
-              // The app writes while the batch is in flight (after our read, before our write).
-              void app.hset('Item:5', 'a', 'APP WROTE THIS');
-            }
-            return upper(value);
-          },
-        }),
-        { logger: captureLogger(), keyPrefix: PREFIX },
-      );
-      await app.ping();
-      expect(await redis.hget('Item:5', 'a')).toBe('APP WROTE THIS');
-      expect(result.counters).toMatchObject({ converted: 9, conflicts: 1 });
-      // A key deleted meanwhile is not recreated.
-    } finally {
-      app.disconnect();
-    }
+    let once = true;
+    const result = await scanTransform(
+      redis,
+      spec({
+        transform: (value, at) => {
+          if (once && at.key === 'Item:5') {
+            once = false;
+            // The app writes while the batch is in flight (after our read, before our write).
+            appWriteNow(server.url, 'HSET', 'Item:5', 'a', 'APP WROTE THIS');
+          }
+          return upper(value);
+        },
+      }),
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    );
+    expect(await redis.hget('Item:5', 'a')).toBe('APP WROTE THIS');
+    expect(result.counters).toMatchObject({ converted: 9, conflicts: 1 });
+    // A key deleted meanwhile is not recreated.
   });
 
   it('sends one write per batch, which saves the checkpoint too; a conflict is counted in the saved checkpoint', async () => {
     await seed(120, (i) => `v${i}`);
     const monitor = await startMonitor(server.url);
-    const app = new Redis(server.url);
     const saved: Checkpoint[] = [];
     const store = new CheckpointStore(redis, PREFIX);
     try {
@@ -187,7 +181,7 @@ describe('scanTransform on a real redis-server', () => {
             transform: (value, at) => {
               if (once && at.key === 'Item:7') {
                 once = false;
-                void app.hset('Item:7', 'a', 'APP WROTE THIS');
+                appWriteNow(server.url, 'HSET', 'Item:7', 'a', 'APP WROTE THIS');
               }
               return upper(value);
             },
@@ -196,7 +190,6 @@ describe('scanTransform on a real redis-server', () => {
           { logger: captureLogger(), keyPrefix: PREFIX },
         ),
       );
-      await app.ping();
       const sent = commands.filter((c) => c.source !== 'lua').map((c) => c.argv[0]);
       const batches = sent.filter((name) => name === 'SCAN').length;
       const scripts = sent.filter((name) => name === 'EVALSHA').length;
@@ -210,31 +203,24 @@ describe('scanTransform on a real redis-server', () => {
       expect(final?.counters).toMatchObject({ keys: 120, converted: 119, conflicts: 1 });
       expect(saved.at(-1)?.counters).toMatchObject({ converted: 119, conflicts: 1 });
     } finally {
-      app.disconnect();
       monitor.stop();
     }
   });
 
   it('does not recreate a key deleted between the read and the write', async () => {
     await seed(3, (i) => `v${i}`);
-    const app = new Redis(server.url);
-    try {
-      const result = await scanTransform(
-        redis,
-        spec({
-          transform: (value, at) => {
-            if (at.key === 'Item:1') void app.del('Item:1');
-            return upper(value);
-          },
-        }),
-        { logger: captureLogger(), keyPrefix: PREFIX },
-      );
-      await app.ping();
-      expect(await redis.exists('Item:1')).toBe(0);
-      expect(result.counters.conflicts).toBe(1);
-    } finally {
-      app.disconnect();
-    }
+    const result = await scanTransform(
+      redis,
+      spec({
+        transform: (value, at) => {
+          if (at.key === 'Item:1') appWriteNow(server.url, 'DEL', 'Item:1');
+          return upper(value);
+        },
+      }),
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    );
+    expect(await redis.exists('Item:1')).toBe(0);
+    expect(result.counters.conflicts).toBe(1);
   });
 
   it('dry run: reports what it would do and writes nothing, not even a checkpoint', async () => {
