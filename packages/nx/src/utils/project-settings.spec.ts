@@ -83,7 +83,7 @@ describe('project settings (metadata.om)', () => {
   it('takes a namespace and the built-ins to enable, and refuses a built-in the engine does not have', () => {
     expect(parseProjectSettings({ namespace: 'shop-api', builtins: ['datetime'] }, 'p')).toEqual({ namespace: 'shop-api', builtins: ['datetime'] });
     expect(() => parseProjectSettings({ builtins: ['dates'] }, 'apps/api/project.json')).toThrow(
-      /^Invalid Redis OM settings \(metadata.om\) in apps\/api\/project.json: builtins.0: Invalid input: expected "datetime"/,
+      /^Invalid Redis OM settings \(metadata.om\) in apps\/api\/project.json: builtins.0: "dates" is not one of "datetime"/,
     );
   });
 

@@ -100,16 +100,21 @@ function readSettings(value: unknown): { settings: ProjectSettings; problems: st
   const { projectSettings } = settingsSchemas();
   const parsed = projectSettings.safeParse(value);
   if (parsed.success) return { settings: parsed.data, problems: [] };
-  const problems = parsed.error.issues.map(describeIssue);
+  const problems = parsed.error.issues.map((issue) => describeIssue(issue, value));
   // What is left once every entry at fault is dropped; nothing, when that still fails.
   const kept = withoutPaths(value, parsed.error.issues.flatMap(faultyPaths));
   const retry = projectSettings.safeParse(kept);
   return { settings: retry.success ? retry.data : {}, problems };
 }
 
-function describeIssue(issue: Zod.core.$ZodIssue): string {
+function describeIssue(issue: Zod.core.$ZodIssue, value: unknown): string {
   const path = issue.path.join('.');
   const at = path ? `${path}: ` : '';
+  if (issue.code === 'invalid_value') {
+    // Name what was written, so a typo in a list (builtins) is found at a glance.
+    const found = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
+    return `${at}${JSON.stringify(found)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
   if (issue.code !== 'unrecognized_keys') return `${at}${issue.message}`;
   if (issue.keys.some((key) => /url/i.test(key))) {
     return `${at}${issue.message}; keep the Redis URL in an environment variable and name it in redisUrlEnv`;

@@ -112,6 +112,19 @@ describe('@om/nx:configuration', () => {
     expect(tree.read('apps/app/db/README.md', 'utf8')).toContain('APP_REDIS_URL');
   });
 
+  it('records enabled built-ins and a namespace, keeping built-ins enabled before', async () => {
+    await configurationGenerator(tree, { project: 'app', builtins: ['datetime'], namespace: 'shop-api' });
+    expect(readProjectConfiguration(tree, 'app').metadata?.om).toEqual({ builtins: ['datetime'], namespace: 'shop-api' });
+    await configurationGenerator(tree, { project: 'app', builtins: ['datetime'] });
+    expect(readProjectConfiguration(tree, 'app').metadata?.om).toEqual({ builtins: ['datetime'], namespace: 'shop-api' });
+  });
+
+  it('refuses an unknown built-in, naming it', async () => {
+    await expect(
+      configurationGenerator(tree, { project: 'app', builtins: ['datetimes' as 'datetime'] }),
+    ).rejects.toThrow(/datetimes/);
+  });
+
   it('uses the target names it is given', async () => {
     await configurationGenerator(tree, {
       project: 'app',

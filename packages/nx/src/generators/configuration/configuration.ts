@@ -46,6 +46,8 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
       : {}),
     ...(options.models ? { models: options.models } : {}),
     ...(options.redisUrlEnv ? { redisUrlEnv: options.redisUrlEnv } : {}),
+    ...(options.builtins?.length ? { builtins: [...new Set([...(existing.builtins ?? []), ...options.builtins])] } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
   };
   parseProjectSettings(settings, `project "${options.project}"`);
 

@@ -6,6 +6,10 @@ export interface ConfigurationGeneratorSchema {
   models?: string;
   /** Environment variable that holds the Redis URL. */
   redisUrlEnv?: string;
+  /** Built-in migrations the project enables (written to metadata.om `builtins`). */
+  builtins?: Array<'datetime'>;
+  /** The project's ledger namespace (written to metadata.om `namespace`; default the project name). */
+  namespace?: string;
   targetName?: string;
   statusTargetName?: string;
   rollbackTargetName?: string;
