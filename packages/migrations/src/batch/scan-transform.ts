@@ -18,7 +18,7 @@ import {
   type ScanTransformResult,
   type ScanTransformSpec,
 } from './types';
-import { CompareAndSetWriter } from './write-values';
+import { CompareAndSetWriter, THROTTLED_SLICE_KEYS } from './write-values';
 
 /** Default keys per batch (SCAN COUNT and pipeline length). */
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -85,8 +85,9 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keysAtStart = scan.counters.keys;
     const fractionAtStart = overallFraction(scan, keyCounts);
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
-    const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
     const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
+    // Throttled, a batch is written in slices: the app waits for a slice, not a batch.
+    const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate, pacer.active ? THROTTLED_SLICE_KEYS : undefined);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
@@ -195,7 +196,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         decisions.tallyDryRun(writes, delta);
       } else if (writes.length > 0) {
         let checkpoint: CheckpointWrite | undefined;
-        if (writer.savesCheckpoint(node)) {
+        if (writer.savesCheckpoint(node, writes.length)) {
           const clean = { ...delta };
           writes.forEach((w) => decisions.tallyWritten(w, NO_CONFLICTS, clean));
           checkpoint = store.saving(moved(clean));

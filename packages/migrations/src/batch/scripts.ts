@@ -14,7 +14,8 @@
  * master of a Redis Cluster. On a single server, HASH batches go further: one script call
  * checks and writes the whole batch (Lua's fixed cost per call is most of its cost; measured
  * 12 µs per single-key call against 2 µs for a plain HSET), holding the server about 5 ms per
- * 1000 keys (twice what blind HSETs take). A cluster refuses scripts whose keys span slots, so there
+ * 1000 keys (twice what blind HSETs take); a throttled scan, which has time to spare, writes
+ * the batch in slices instead, so that app commands wait for a slice, not the batch. A cluster refuses scripts whose keys span slots, so there
  * it stays one call per key. Fields that changed are returned and counted as conflicts: the
  * app's value stands (if the app wrote it through redis-om 0.4.7 it is epoch seconds already).
  */
@@ -60,20 +61,16 @@ end
 return conflicts`;
 
 /**
- * HASH, a whole batch on a single server, and its checkpoint: KEYS = the batch's keys, then the
- * checkpoint HASH; ARGV = the checkpoint's field and JSON, then for each key in order the
- * number n of its fields and n triples field, expected, new. Returns a flat list of key index
- * (1-based) and field for every value not written.
- *
- * The checkpoint rides in the same call so that a batch costs one round trip, and it is saved
- * after every write of the batch ran, in one atomic script: it can never cover a write that
- * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
- * its counters were computed assuming so; otherwise the caller saves the right ones.
+ * The compare-and-set loop over several HASH keys in one call, as Lua text: `KEYS[1..count]`
+ * the keys; from `ARGV[first]`, for each key in order the number n of its fields and n triples
+ * field, expected, new. Leaves in `conflicts` a flat list of key index (1-based) and field for
+ * every value not written.
  */
-export const HASH_COMPARE_AND_SET_BATCH = `
+function hashCompareAndSetKeys(count: string, first: number): string {
+  return `
 local conflicts = {}
-local a = 3
-for k = 1, #KEYS - 1 do
+local a = ${first}
+for k = 1, ${count} do
   local n = tonumber(ARGV[a])
   a = a + 1
   local fields = {}
@@ -92,8 +89,31 @@ for k = 1, #KEYS - 1 do
   end
   if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
   a = a + 3 * n
-end
+end`;
+}
+
+/**
+ * HASH, a whole batch on a single server, and its checkpoint: KEYS = the batch's keys, then the
+ * checkpoint HASH; ARGV = the checkpoint's field and JSON, then for each key in order the
+ * number n of its fields and n triples field, expected, new. Returns a flat list of key index
+ * (1-based) and field for every value not written.
+ *
+ * The checkpoint rides in the same call so that a batch costs one round trip, and it is saved
+ * after every write of the batch ran, in one atomic script: it can never cover a write that
+ * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
+ * its counters were computed assuming so; otherwise the caller saves the right ones.
+ */
+export const HASH_COMPARE_AND_SET_BATCH = `${hashCompareAndSetKeys('#KEYS - 1', 3)}
 if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end
+return conflicts`;
+
+/**
+ * HASH, a slice of a batch on a single server, without the checkpoint: KEYS = the slice's keys;
+ * ARGV = for each key n and n triples, as {@link HASH_COMPARE_AND_SET_BATCH}; same reply. A
+ * throttled scan writes a batch as several of these so that the server is held for one slice at
+ * a time (app commands run between them); the caller saves the checkpoint once all succeeded.
+ */
+export const HASH_COMPARE_AND_SET_SLICE = `${hashCompareAndSetKeys('#KEYS', 1)}
 return conflicts`;
 
 /**

@@ -3,7 +3,7 @@ import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
 import type { CheckpointWrite } from './checkpoint';
-import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_COMPARE_AND_SET_SLICE, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
 import type { Relocation } from './types';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
@@ -35,13 +35,22 @@ interface ScriptCall {
 }
 
 /**
+ * Keys per script call when a throttled scan writes a single-server HASH batch in slices: the
+ * server is held about 5 µs a key (scripts.ts), so a slice of 100 stalls an app command by
+ * about half a millisecond, against 5 ms for a whole batch of 1000.
+ */
+export const THROTTLED_SLICE_KEYS = 100;
+
+/**
  * The compare-and-set writes of one scan (see scripts.ts for why Lua): on a single server a
- * HASH batch is one script call, otherwise one call per key, pipelined. Either way the calls
- * go through {@link evalAll}, the one place that reloads a script the server has forgotten.
+ * HASH batch is one script call, or, given `sliceKeys`, one call per slice of that many keys,
+ * pipelined; otherwise one call per key, pipelined. Every way the calls go through
+ * {@link evalAll}, the one place that reloads a script the server has forgotten.
  */
 export class CompareAndSetWriter {
   private readonly perKey: ScriptCache;
   private readonly batch = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
+  private readonly slice = new ScriptCache(HASH_COMPARE_AND_SET_SLICE);
 
   constructor(
     private readonly type: 'hash' | 'json',
@@ -49,13 +58,23 @@ export class CompareAndSetWriter {
     private readonly scan: string,
     /** Write elsewhere than where the value was read (a renamed field). */
     private readonly relocate?: Relocation,
+    /**
+     * Keys per script call of a single-server HASH batch (undefined: the whole batch in one
+     * call): shorter stalls for the app, one more round trip per batch for the checkpoint.
+     */
+    private readonly sliceKeys?: number,
   ) {
     const scripts = relocate ? [HASH_RELOCATE, JSON_RELOCATE] : [HASH_COMPARE_AND_SET, JSON_COMPARE_AND_SET];
     this.perKey = new ScriptCache(type === 'hash' ? scripts[0]! : scripts[1]!);
   }
 
-  /** True when {@link write} saves the checkpoint in the call that writes the batch. */
-  savesCheckpoint(node: ScanNode): boolean {
+  /** True when {@link write} of `keys` writes saves the checkpoint in the call that writes the batch. */
+  savesCheckpoint(node: ScanNode, keys: number): boolean {
+    return this.batched(node) && (this.sliceKeys === undefined || keys <= this.sliceKeys);
+  }
+
+  /** True when a batch on `node` is written by multi-key script calls (not one call per key). */
+  private batched(node: ScanNode): boolean {
     return this.type === 'hash' && !node.clustered && !this.relocate;
   }
 
@@ -70,22 +89,25 @@ export class CompareAndSetWriter {
       const calls = writes.map((w) => ({ keys: [w.key], args: [...w.values.flatMap((v) => [v.field, v.expected, v.next]), to, mode], what: w.key }));
       return { conflicts: (await this.evalAll(node.client, this.perKey, calls)).map((reply) => new Set(reply as string[])), saved: false };
     }
-    if (this.savesCheckpoint(node) && checkpoint) {
-      // Plain loops: a batch is thousands of arguments (spreads of that size showed in profiles).
-      const keys: string[] = [];
-      const args: string[] = [checkpoint.field, checkpoint.value];
-      for (const w of writes) {
-        keys.push(w.key);
-        args.push(String(w.values.length));
-        for (const v of w.values) args.push(v.field, v.expected, v.next);
-      }
-      keys.push(checkpoint.key);
-      const call = { keys, args, what: `a batch of ${writes.length} keys` };
+    if (this.savesCheckpoint(node, writes.length) && checkpoint) {
+      const call = multiKeyCall(writes, 0, writes.length, checkpoint);
       const [reply] = await this.evalAll(node.client, this.batch, [call]);
       const conflicts = writes.map(() => new Set<string>());
-      const flat = reply as (number | string)[];
-      for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
-      return { conflicts, saved: flat.length === 0 };
+      addConflicts(conflicts, 0, reply);
+      return { conflicts, saved: (reply as unknown[]).length === 0 };
+    }
+    if (this.batched(node)) {
+      // Pipelined: the server reads a pipeline a buffer at a time and serves other clients
+      // between reads, so app commands run between slices. The checkpoint is not among the
+      // calls: a slice after a failed one would still run, so it is saved by the caller once
+      // every reply came back clean.
+      const size = this.sliceKeys ?? writes.length;
+      const calls: ScriptCall[] = [];
+      for (let from = 0; from < writes.length; from += size) calls.push(multiKeyCall(writes, from, Math.min(writes.length, from + size)));
+      const replies = await this.evalAll(node.client, this.slice, calls);
+      const conflicts = writes.map(() => new Set<string>());
+      replies.forEach((reply, i) => addConflicts(conflicts, i * size, reply));
+      return { conflicts, saved: false };
     }
     const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
     const replies = await this.evalAll(node.client, this.perKey, calls);
@@ -125,4 +147,29 @@ export class CompareAndSetWriter {
     }
     return replies;
   }
+}
+
+/**
+ * One call of the multi-key scripts for `writes[from..to)`: HASH_COMPARE_AND_SET_BATCH with
+ * `checkpoint`, HASH_COMPARE_AND_SET_SLICE without.
+ */
+function multiKeyCall(writes: readonly KeyWrites[], from: number, to: number, checkpoint?: CheckpointWrite): ScriptCall {
+  // Plain loops: a batch is thousands of arguments (spreads of that size showed in profiles).
+  const keys: string[] = [];
+  const args: string[] = checkpoint ? [checkpoint.field, checkpoint.value] : [];
+  for (let i = from; i < to; i += 1) {
+    const w = writes[i]!;
+    keys.push(w.key);
+    args.push(String(w.values.length));
+    for (const v of w.values) args.push(v.field, v.expected, v.next);
+  }
+  if (checkpoint) keys.push(checkpoint.key);
+  const what = from === 0 && to === writes.length ? `a batch of ${writes.length} keys` : `keys ${from + 1} to ${to} of a batch of ${writes.length}`;
+  return { keys, args, what };
+}
+
+/** Adds a multi-key script's reply (flat key index, 1-based, and field) to `conflicts`, its first key at `offset`. */
+function addConflicts(conflicts: Set<string>[], offset: number, reply: unknown): void {
+  const flat = reply as (number | string)[];
+  for (let i = 0; i < flat.length; i += 2) conflicts[offset + Number(flat[i]) - 1]!.add(String(flat[i + 1]));
 }
