@@ -314,6 +314,86 @@ describe('scanTransform on a real redis-server', () => {
     for (let i = 0; i < 300; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
   });
 
+  describe('maxRate: a batch written in slices', () => {
+    /** Keys named in EVALSHA calls (`EVALSHA sha numkeys key…`), in the order the server ran them. */
+    const scriptKeys = (argv: readonly string[]) => argv.slice(3, 3 + Number(argv[2]));
+
+    it('writes a batch as several script calls of at most 100 keys, then saves its checkpoint once, after the writes', async () => {
+      await seed(900, (i) => `v${i}`);
+      const monitor = await startMonitor(server.url);
+      try {
+        const { result, commands } = await monitor.capture(() =>
+          scanTransform(redis, spec({ batchSize: 300, maxRate: 1_000_000 }), { logger: captureLogger(), keyPrefix: PREFIX }),
+        );
+        expect(result.counters).toMatchObject({ keys: 900, converted: 900, conflicts: 0, failed: 0 });
+        for (let i = 0; i < 900; i += 1) expect(await redis.hget(`Item:${i}`, 'a')).toBe(`V${i}`);
+
+        const sent = commands.filter((c) => c.source !== 'lua');
+        const scans = sent.filter((c) => c.argv[0] === 'SCAN').length;
+        const scripts = sent.filter((c) => c.argv[0] === 'EVALSHA');
+        const written = scripts.flatMap((c) => scriptKeys(c.argv));
+        expect(new Set(written).size).toBe(900);
+        expect(written).not.toContain(`${PREFIX}data:progress`);
+        expect(Math.max(...scripts.map((c) => Number(c.argv[2])))).toBeLessThanOrEqual(100);
+        // Several calls a batch: fewer than 100 keys a batch would have taken 9 batches.
+        expect(scripts.length).toBeGreaterThanOrEqual(9);
+        expect(scans).toBeLessThan(scripts.length);
+
+        // One save a batch (SCAN's last, empty page included), each after the writes it counts.
+        const saves = sent.filter((c) => c.argv[0] === 'HSET' && c.argv[1] === `${PREFIX}data:progress`);
+        expect(saves.length).toBe(scans);
+        let keysWritten = 0;
+        for (const c of sent) {
+          if (c.argv[0] === 'EVALSHA') keysWritten += Number(c.argv[2]);
+          if (c.argv[0] !== 'HSET' || c.argv[1] !== `${PREFIX}data:progress`) continue;
+          const saved = JSON.parse(c.argv[3]!) as Checkpoint;
+          expect(keysWritten).toBeGreaterThanOrEqual(saved.counters.keys);
+        }
+      } finally {
+        monitor.stop();
+      }
+    });
+
+    it('a slice that fails leaves the checkpoint at the batch before; a rerun converts the rest', async () => {
+      await seed(900, (i) => `v${i}`);
+      // The pages the scan will see: the victim is in the second slice of the second batch.
+      const [afterFirst, first] = await redis.scan('0', 'MATCH', 'Item:*', 'COUNT', 300, 'TYPE', 'hash');
+      const [, second] = await redis.scan(afterFirst, 'MATCH', 'Item:*', 'COUNT', 300, 'TYPE', 'hash');
+      expect(second.length).toBeGreaterThan(150);
+      const victim = second[150]!;
+      const env = { logger: captureLogger(), keyPrefix: PREFIX };
+      const failed = scanTransform(
+        redis,
+        spec({
+          batchSize: 300,
+          maxRate: 1_000_000,
+          transform: (value, at) => {
+            if (at.key === victim) {
+              // Read as a HASH, then turned into a string before its slice runs: WRONGTYPE.
+              appWriteNow(server.url, 'DEL', victim);
+              appWriteNow(server.url, 'SET', victim, 'now a string');
+            }
+            return upper(value);
+          },
+        }),
+        env,
+      );
+      await expect(failed).rejects.toThrow(/writing keys 101 to 200 of a batch of \d+ failed: WRONGTYPE/);
+      const saved = await new CheckpointStore(redis, PREFIX).get('upper');
+      expect(saved?.counters).toMatchObject({ batches: 1, keys: first.length, converted: first.length });
+      expect(saved?.nodes[0]?.cursor).toBe(afterFirst);
+
+      const rest = await scanTransform(redis, spec({ batchSize: 300, maxRate: 1_000_000 }), env);
+      expect(rest.resumed).toBe(true);
+      for (let i = 0; i < 900; i += 1) {
+        const key = `Item:${i}`;
+        if (key === victim) expect(await redis.get(key)).toBe('now a string');
+        else expect(await redis.hget(key, 'a')).toBe(`V${i}`);
+      }
+      expect(await new CheckpointStore(redis, PREFIX).get('upper')).toBeUndefined();
+    });
+  });
+
   it('rejects bad options before touching Redis', async () => {
     const env = { logger: captureLogger(), keyPrefix: PREFIX };
     await expect(scanTransform(redis, spec({ batchSize: 0 }), env)).rejects.toThrow(/batchSize/);
