@@ -318,7 +318,7 @@ describe('scanTransform on a real redis-server', () => {
     /** Keys named in EVALSHA calls (`EVALSHA sha numkeys key…`), in the order the server ran them. */
     const scriptKeys = (argv: readonly string[]) => argv.slice(3, 3 + Number(argv[2]));
 
-    it('writes a batch as several script calls of at most 100 keys, then saves its checkpoint once, after the writes', async () => {
+    it('writes a batch as several script calls of at most 50 keys, then saves its checkpoint once, after the writes', async () => {
       await seed(900, (i) => `v${i}`);
       const monitor = await startMonitor(server.url);
       try {
@@ -334,9 +334,9 @@ describe('scanTransform on a real redis-server', () => {
         const written = scripts.flatMap((c) => scriptKeys(c.argv));
         expect(new Set(written).size).toBe(900);
         expect(written).not.toContain(`${PREFIX}data:progress`);
-        expect(Math.max(...scripts.map((c) => Number(c.argv[2])))).toBeLessThanOrEqual(100);
-        // Several calls a batch: fewer than 100 keys a batch would have taken 9 batches.
-        expect(scripts.length).toBeGreaterThanOrEqual(9);
+        expect(Math.max(...scripts.map((c) => Number(c.argv[2])))).toBeLessThanOrEqual(50);
+        // Several calls a batch: 900 keys in 50-key calls.
+        expect(scripts.length).toBeGreaterThanOrEqual(18);
         expect(scans).toBeLessThan(scripts.length);
 
         // One save a batch (SCAN's last, empty page included), each after the writes it counts.
@@ -359,8 +359,8 @@ describe('scanTransform on a real redis-server', () => {
       // The pages the scan will see: the victim is in the second slice of the second batch.
       const [afterFirst, first] = await redis.scan('0', 'MATCH', 'Item:*', 'COUNT', 300, 'TYPE', 'hash');
       const [, second] = await redis.scan(afterFirst, 'MATCH', 'Item:*', 'COUNT', 300, 'TYPE', 'hash');
-      expect(second.length).toBeGreaterThan(150);
-      const victim = second[150]!;
+      expect(second.length).toBeGreaterThan(100);
+      const victim = second[75]!;
       const env = { logger: captureLogger(), keyPrefix: PREFIX };
       const failed = scanTransform(
         redis,
@@ -378,7 +378,7 @@ describe('scanTransform on a real redis-server', () => {
         }),
         env,
       );
-      await expect(failed).rejects.toThrow(/writing keys 101 to 200 of a batch of \d+ failed: WRONGTYPE/);
+      await expect(failed).rejects.toThrow(/writing keys 51 to 100 of a batch of \d+ failed: WRONGTYPE/);
       const saved = await new CheckpointStore(redis, PREFIX).get('upper');
       expect(saved?.counters).toMatchObject({ batches: 1, keys: first.length, converted: first.length });
       expect(saved?.nodes[0]?.cursor).toBe(afterFirst);
