@@ -30,16 +30,17 @@ class ScriptCache {
 interface ScriptCall {
   readonly keys: readonly string[];
   readonly args: readonly string[];
-  /** What it writes, for the error message: a key, or "a batch of n keys". */
+  /** What it writes, for the error message: a key, "a batch of n keys", or a slice of one. */
   readonly what: string;
 }
 
 /**
  * Keys per script call when a throttled scan writes a single-server HASH batch in slices. The
- * server is held about 5 µs a key (scripts.ts), more where a RediSearch index covers the keys
- * (each write reindexes its document), so an app command waits for a slice of 50 rather than a
- * batch of 1000. Measured at half rate (docs/performance.md): 25 and 50 keys did the same, 100
- * kept a longer p99; a call costs the server a few µs of its own, so smaller buys nothing.
+ * server is held about 5 µs a key (scripts.ts), about 22 µs where a RediSearch index covers the
+ * keys (each write reindexes its document), so an app command waits for a slice of 50 (about
+ * 1 ms with an index) rather than a batch of 1000 (25 to 40 ms). Measured at half rate
+ * (docs/performance.md): 25 keys did no better than 50, with twice the calls; 100 kept a
+ * longer p99.
  */
 export const THROTTLED_SLICE_KEYS = 50;
 
@@ -70,7 +71,7 @@ export class CompareAndSetWriter {
     this.perKey = new ScriptCache(type === 'hash' ? scripts[0]! : scripts[1]!);
   }
 
-  /** True when {@link write} of `keys` writes saves the checkpoint in the call that writes the batch. */
+  /** True when {@link write} saves the checkpoint of a batch of `keys` writes in the call that writes it. */
   savesCheckpoint(node: ScanNode, keys: number): boolean {
     return this.batched(node) && (this.sliceKeys === undefined || keys <= this.sliceKeys);
   }
