@@ -1,4 +1,5 @@
 import { MigrationGraphError } from '../errors';
+import { isDataDependency } from './schema-dependencies';
 
 interface Node {
   readonly id: string;
@@ -9,12 +10,14 @@ interface Node {
 /**
  * Orders migrations so that every migration comes after its dependencies, and otherwise by id,
  * so the order is the same on every machine. Throws before anything runs when a dependency is
- * unknown or the dependencies form a cycle.
+ * unknown or the dependencies form a cycle. Dependencies on schema migrations (`schema:<id>`)
+ * are left to `om migrate-all`, which orders both kinds.
  */
 export function orderMigrations<T extends Node>(migrations: readonly T[]): T[] {
   const byId = new Map(migrations.map((m) => [m.id, m]));
+  const depsOf = (m: Node) => m.dependencies.filter(isDataDependency);
   for (const m of migrations) {
-    for (const dep of m.dependencies) {
+    for (const dep of depsOf(m)) {
       if (!byId.has(dep)) {
         throw new MigrationGraphError(`Data migration ${m.id} (${m.source}) depends on ${dep}, which is not a known migration.`, {
           hint: `Add the missing migration, or fix the id in the dependencies of ${m.id}.`,
@@ -27,7 +30,7 @@ export function orderMigrations<T extends Node>(migrations: readonly T[]): T[] {
       }
     }
   }
-  const remaining = new Map(migrations.map((m) => [m.id, new Set(m.dependencies)]));
+  const remaining = new Map(migrations.map((m) => [m.id, new Set(depsOf(m))]));
   const ordered: T[] = [];
   while (remaining.size > 0) {
     const ready = [...remaining.entries()]
