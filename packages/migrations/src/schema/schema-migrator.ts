@@ -278,10 +278,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   }
 
   /**
-   * Rolls back one applied snapshot inside a run that holds the lock (after
-   * {@link planSchemaRollback} said it may be), and removes it from the ledger.
+   * Rolls back one applied snapshot inside a run that holds the lock, through the `moves`
+   * {@link planSchemaRollback} allowed, and removes it from the ledger.
    */
-  async revertSnapshot(run: LockedRun, snapshot: SchemaSnapshot, moves = planSchemaRollback(this.snapshots(), run.entries, snapshot.id)): Promise<PlannedMigration> {
+  async revertSnapshot(run: LockedRun, snapshot: SchemaSnapshot, moves: readonly IndexMove[]): Promise<PlannedMigration> {
     await this.engine.open();
     const { id } = snapshot;
     this.emit('migrating', { id, dryRun: false });
@@ -463,7 +463,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * RediSearch creates indexes only from database 0, yet drops them from any (indexes are
    * global): refuse before the first command, or `recreate` would drop an index it cannot rebuild.
    */
-  private assertDatabaseZero(): void {
+  assertDatabaseZero(): void {
     const db = databaseIndexOf(this.settings.redisUrl);
     if (db !== 0) {
       throw new SearchDatabaseError(`Schema migrations need database 0, and the Redis URL selects database ${db}.`, {

@@ -88,12 +88,14 @@ export async function finishPreview(migrator: SchemaMigrator, done: string): Pro
   console.log(done);
 }
 
-function parseCount(value: string): number {
+/** Parses a whole number, 0 or more, for `--max-indexing-failures`. */
+export function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more.');
   return Number(value);
 }
 
-function parseStrategy(value: string): SchemaStrategy {
+/** Parses `--strategy`. */
+export function parseStrategy(value: string): SchemaStrategy {
   if (value !== 'swap' && value !== 'recreate') throw new InvalidArgumentError('expected swap or recreate.');
   return value;
 }
