@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { relative } from 'node:path';
 import { resolveSettings, type Settings } from '../config/settings';
 import { InterruptedError, MigrationStateError } from '../errors';
-import { silentLogger, type Logger } from '../logger';
+import { silentLogger } from '../logger';
 import type { BatchProgress } from '../batch/types';
 import { DataMigrator, type DataMigratorOptions } from '../data/data-migrator';
 import type { LoadedMigration } from '../data/migration';
@@ -267,7 +268,8 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
   private load(data: DataMigrator, schema: SchemaMigrator): { data: DataStepNode[]; schema: SchemaStepNode[] } {
     return {
       data: data.load().map((m) => ({ id: m.id, dependencies: m.dependencies, source: m.source, migration: m })),
-      schema: schema.snapshots().map((s) => ({ id: s.snapshot.id, after: s.snapshot.after ?? [], source: s.file, snapshot: s })),
+      // Shown as the user would type them, like the data migrations' files.
+      schema: schema.snapshots().map((s) => ({ id: s.snapshot.id, after: s.snapshot.after ?? [], source: relative(this.settings.cwd, s.file) || s.file, snapshot: s })),
     };
   }
 

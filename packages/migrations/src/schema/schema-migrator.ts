@@ -364,7 +364,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * removed. Each scan keeps its checkpoint until the migration is recorded, so a rerun after a
    * stop skips the scans already complete and resumes the one that was cut.
    */
-  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
+  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves: readonly IndexMove[] = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
     const steps = renameStepsOf(snapshot, direction);
     await this.renameData(run, snapshot.id, steps, 'copy');
     const plans = await this.apply(run, moves);
