@@ -58,6 +58,7 @@ const useRank = (schemaId: string) => `export default {
   id: '${USE_RANK}',
   dependencies: ['schema:${schemaId}'],
   async up(ctx: any) {
+    if (await ctx.redis.exists('fail-once')) { await ctx.redis.del('fail-once'); throw new Error('failing on purpose'); }
     const reply = await ctx.redis.call('FT.SEARCH', 'person:index', '*', 'SORTBY', 'rank', 'DESC', 'LIMIT', '0', '1', 'NOCONTENT');
     await ctx.redis.set('top', String(reply[1]));
     await ctx.redis.rpush('calls', 'up:${USE_RANK}');
@@ -223,6 +224,29 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     const after = await p.om('migrate', 'run', '-y', '--models', 'src/models.ts');
     expect(after).toMatchObject({ code: 0 });
     expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
+  }, 120_000);
+
+  it('a run stopped by a failure leaves each ledger right, and a rerun continues from there', async () => {
+    const p = project();
+    await seedPeople();
+    const { initial, sortable } = await backfillThenSortable(p);
+    await redis.set('fail-once', '1');
+
+    const failed = await p.om('migrate-all', 'run', '-y');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`Data migration ${USE_RANK} failed in up(): failing on purpose`);
+    // Everything before the failure is applied and recorded in its own ledger; the lock is free.
+    expect(Object.keys(await redis.hgetall(DATA_LEDGER))).toEqual([BACKFILL]);
+    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
+    expect(await redis.exists('om:migrations:lock')).toBe(0);
+    const pending = await p.om('migrate-all', 'plan');
+    expect(pending.stdout).toContain(`1 pending migration, in this order:\n  1. data   ${USE_RANK} after schema:${sortable}`);
+
+    const rerun = await p.om('migrate-all', 'run', '-y');
+    expect(rerun).toMatchObject({ code: 0, stderr: '' });
+    expect(rerun.stdout).toContain('Applied 1 migration (data batch 2).');
+    expect(await redis.get('top')).toBe(`person:${PEOPLE - 1}`);
+    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
   }, 120_000);
 
   it('refuses a cycle across the kinds with exit 2, naming the path and the files, and records nothing', async () => {
