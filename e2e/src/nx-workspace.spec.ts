@@ -148,6 +148,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
           schemaRollbackTargetName: 'migrate-rollback',
           schemaVerifyTargetName: 'migrate-verify',
           schemaCheckTargetName: 'migrate-check',
+          allTargetName: 'migrate-all',
         },
       },
     ]);

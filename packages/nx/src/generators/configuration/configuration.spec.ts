@@ -17,6 +17,7 @@ describe('@om/nx:configuration', () => {
     expect(Object.keys(targets!).sort()).toEqual([
       'build',
       'migrate',
+      'migrate-all',
       'migrate-check',
       'migrate-data',
       'migrate-data-rollback',
@@ -135,6 +136,7 @@ describe('@om/nx:configuration', () => {
       'index-status',
       'index-up',
       'index-verify',
+      'migrate-all',
     ]);
   });
 
