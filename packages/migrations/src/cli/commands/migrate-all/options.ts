@@ -1,11 +1,8 @@
 import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CombinedMigrator, type CombinedStep } from '../../../combined/combined-migrator';
-import { createConsoleLogger } from '../../../logger';
 import type { SchemaStrategy } from '../../../schema/plan';
-import { batchOptionsOf } from '../../batch-options';
-import { FAILURES_BEYOND, FAILURES_SHOWN } from '../../run-output';
-import { withCommonOptions, parseSeconds, type CommonOptions } from '../../options';
+import { dataMigratorOptions, withCommonOptions, parseSeconds, type CommonOptions } from '../../options';
 import { maxSwapMemoryOption, parseCount, parseStrategy } from '../migrate/options';
 
 /** The options every `om migrate-all` command accepts: those of `migrate-data` and of `migrate`'s indexing. */
@@ -29,23 +26,11 @@ export function withAllOptions(command: Command): Command {
 export async function withCombinedMigrator<T>(options: AllCliOptions, fn: (migrator: CombinedMigrator) => Promise<T>): Promise<T> {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
   const migrator = new CombinedMigrator({
-    migrationsDir: options.migrationsDir,
-    module: options.module,
-    redisUrl: options.redisUrl,
-    keyPrefix: options.keyPrefix,
-    namespace: options.namespace,
-    builtins: options.builtin,
-    models: options.models,
-    lockTimeoutMs: ms(options.lockTimeout),
-    lockLeaseMs: ms(options.lockLease),
+    ...dataMigratorOptions(options),
     strategy: options.strategy,
     indexingTimeoutMs: ms(options.indexingTimeout),
     maxIndexingFailures: options.maxIndexingFailures,
     maxSwapMemoryMb: options.maxSwapMemory,
-    logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
-    failureLog: options.verbose ? {} : { limit: FAILURES_SHOWN, beyond: FAILURES_BEYOND },
-    timeZone: options.timezone,
-    batch: batchOptionsOf(options),
   });
   try {
     return await fn(migrator);

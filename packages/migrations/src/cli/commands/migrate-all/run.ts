@@ -4,6 +4,7 @@ import type { CombinedMigrator } from '../../../combined/combined-migrator';
 import { withBatchOptions } from '../../batch-options';
 import { confirmOrAbort } from '../../confirm';
 import { withStopSignals } from '../../stop-signals';
+import { showIndexingProgress } from '../migrate/options';
 import { printPendingSteps, withAllOptions, withCombinedMigrator, type AllCliOptions } from './options';
 
 interface RunOptions extends AllCliOptions {
@@ -43,11 +44,5 @@ export function followRun(migrator: CombinedMigrator): void {
   migrator.on('migrated', ({ kind, id, durationMs, dryRun }) => console.log(`  ${dryRun ? 'would apply' : 'applied'} ${kind} ${id}${dryRun ? '' : ` (${durationMs} ms)`}`));
   migrator.on('skipped', ({ kind, id, reason }) => console.log(`  left pending ${kind} ${id}: ${reason}`));
   migrator.on('reverted', ({ kind, id, durationMs, dryRun }) => console.log(`  ${dryRun ? 'would roll back' : 'rolled back'} ${kind} ${id}${dryRun ? '' : ` (${durationMs} ms)`}`));
-  const shown = new Map<string, number>();
-  migrator.on('indexing', ({ indexName, status }) => {
-    const step = status.indexing ? Math.floor(status.percentIndexed * 10) : 10;
-    if (shown.get(indexName) === step) return;
-    shown.set(indexName, step);
-    console.log(`    ${indexName}: ${status.indexing ? `indexing ${Math.round(status.percentIndexed * 100)}%` : 'indexed'} (${status.numDocs} documents)`);
-  });
+  showIndexingProgress(migrator);
 }
