@@ -8,6 +8,7 @@ import { DataMigrator, type DataMigratorOptions } from '../data/data-migrator';
 import type { LoadedMigration } from '../data/migration';
 import { SchemaMigrator, type PlannedMigration, type SchemaMigratorOptions } from '../schema/schema-migrator';
 import type { IndexingStatus } from '../schema/ft-info';
+import { listIndexes } from '../schema/live';
 import { planSchemaRollback, type IndexMove } from '../schema/migration-plan';
 import type { LoadedSnapshot } from '../schema/snapshot-store';
 import { EngineState, type LedgerKind, type LockedRun } from '../state/engine-state';
@@ -159,7 +160,11 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
     return this.engine.runAll('run', { dryRun, onWait: this.onWait, signal }, async (runs) => {
       const ledgers = ledgersOf(runs);
       const pending = pendingSteps(orderAll(loaded.data, loaded.schema, ledgers), ledgers);
-      if (!dryRun && pending.some((step) => step.kind === 'schema')) schema.assertDatabaseZero();
+      if (!dryRun && pending.some((step) => step.kind === 'schema')) {
+        schema.assertDatabaseZero();
+        // Without the search module the first snapshot would fail after the data migrations before it ran.
+        await listIndexes(runs.schema.redis);
+      }
       this.emit('started', { action: 'run', steps: pending.map(refOfStep), dryRun });
       return data.withSteps(runs.data, { dryRun, signal }, async (steps) => {
         const applied: CombinedRunResult['applied'] = [];
