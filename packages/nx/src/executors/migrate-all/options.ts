@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentSettings } from '../../utils/project-settings';
 import { toArgv as commandArgv, type RunContext } from '../shared/argv';
-import { projectOptions, YES_DESCRIPTION } from '../shared/common-options';
+import { projectOptions } from '../shared/common-options';
 import { defineExecutorTable, parseOptions as parseWith, type ExecutorOptions } from '../shared/option-table';
 import { MIGRATE_DATA } from '../migrate-data/options';
 import { MIGRATE } from '../migrate/options';
@@ -45,14 +45,7 @@ export const MIGRATE_ALL = defineExecutorTable({
       actions: WRITES,
       cli: '--dry-run',
     },
-    yes: {
-      description: YES_DESCRIPTION,
-      schema: z.boolean(),
-      actions: WRITES,
-      elsewhere: 'ignore',
-      cli: '--yes',
-      default: true,
-    },
+    yes: sharedOption(schema.yes, WRITES),
     steps: {
       description: 'roll back the last N migrations applied, of either kind.',
       schema: z.number().int().min(1),
