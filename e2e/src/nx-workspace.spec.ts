@@ -148,6 +148,7 @@ describe('@om/nx in a real Nx 24 workspace', () => {
           schemaRollbackTargetName: 'migrate-rollback',
           schemaVerifyTargetName: 'migrate-verify',
           schemaCheckTargetName: 'migrate-check',
+          allTargetName: 'migrate-all',
         },
       },
     ]);
@@ -504,6 +505,8 @@ describe('@om/nx in a real Nx 24 workspace', () => {
       for (const name of ['migrate', 'migrate-status', 'migrate-rollback', 'migrate-verify']) {
         expect(targets[name]).toMatchObject({ executor: '@om/nx:migrate', cache: false, parallelism: false });
       }
+      // metadata.om gives data migrations too: both kinds run in one order through migrate-all.
+      expect(targets['migrate-all']).toMatchObject({ executor: '@om/nx:migrate-all', options: { action: 'run' }, cache: false, parallelism: false });
       expect(targets['migrate-check']).toMatchObject({ executor: '@om/nx:migrate', cache: true });
       expect(targets['migrate-check'].inputs).toEqual(
         expect.arrayContaining([

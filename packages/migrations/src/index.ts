@@ -9,7 +9,7 @@
 
 // Data migrations: the runner, the migration contract, files and ids.
 export { DataMigrator } from './data/data-migrator';
-export type { DataMigratorOptions, DataMigratorEvents, FinishedEvent, RunResult, RollbackResult, SkippedMigration } from './data/data-migrator';
+export type { DataMigratorOptions, DataMigratorEvents, DataSteps, FinishedEvent, RunResult, RollbackResult, SkippedMigration } from './data/data-migrator';
 export type { FailureSummary, ModelFailures } from './data/failure-summary';
 export { BaseMigration, defineMigration } from './data/migration';
 export type { CanRunResult, DataMigration, LoadedMigration, MigrationContext } from './data/migration';
@@ -20,6 +20,23 @@ export { createDataMigrationFile, renderDataMigration } from './data/create-migr
 export type { CreatedMigration } from './data/create-migration-file';
 export { DATA_MIGRATIONS_FOLDER } from './data/load-migrations';
 export { validateMigrationName, migrationIdFor, MIGRATION_FILE_PATTERN } from './loading/migration-name';
+
+// Both kinds in one dependency order (`om migrate-all`).
+export { CombinedMigrator } from './combined/combined-migrator';
+export type {
+  CombinedMigratorOptions,
+  CombinedMigratorEvents,
+  CombinedRunResult,
+  CombinedRollbackResult,
+  CombinedStatusEntry,
+  CombinedStep,
+  DataStepNode,
+  SchemaStepNode,
+  StepRef,
+} from './combined/combined-migrator';
+export { orderAll, pendingSteps, planAllRollback } from './combined/order';
+export type { AllRollbackRequest, Ledgers, Step } from './combined/order';
+export { SCHEMA_DEPENDENCY_PREFIX } from './data/schema-dependencies';
 
 // Settings, connection, logging.
 export { resolveSettings } from './config/settings';

@@ -15,6 +15,8 @@ const RANKS: Readonly<Record<string, number>> = {
   data: 4,
   schema: 4,
   builtin: 4,
+  // Runs data and schema migrations in one order; the CLI and the API sit beside it.
+  combined: 5,
   cli: 5,
   // The public API gathers every layer but the CLI.
   index: 5,

@@ -57,7 +57,7 @@ describe('the public API (src/index.ts)', () => {
 
   it('exports the engine and its contract', () => {
     const names = exported.map((e) => e.name);
-    for (const name of ['DataMigrator', 'SchemaMigrator', 'BaseMigration', 'defineMigration', 'createSchemaMigration', 'fileSnapshotStore', 'OmError']) {
+    for (const name of ['DataMigrator', 'SchemaMigrator', 'CombinedMigrator', 'orderAll', 'BaseMigration', 'defineMigration', 'createSchemaMigration', 'fileSnapshotStore', 'OmError']) {
       expect(names).toContain(name);
     }
   });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { migrateCommand } from './commands/migrate';
+import { migrateAllCommand } from './commands/migrate-all';
 import { migrateDataCommand } from './commands/migrate-data';
 import { reportError } from './report-error';
 import { printAfterError } from './run-output';
@@ -11,7 +12,8 @@ export function buildProgram(): Command {
     .version(readVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(migrateCommand())
-    .addCommand(migrateDataCommand());
+    .addCommand(migrateDataCommand())
+    .addCommand(migrateAllCommand());
   // Every command throws instead of exiting, so errors meet in one place (reportError).
   const exitOverride = (command: Command) => {
     command.exitOverride();

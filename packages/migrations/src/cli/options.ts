@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BUILTIN_NAMES, type BuiltinName } from '../builtin';
-import { DataMigrator } from '../data/data-migrator';
+import { DataMigrator, type DataMigratorOptions } from '../data/data-migrator';
 import { createConsoleLogger } from '../logger';
 import { batchOptionsOf, type BatchCliOptions } from './batch-options';
 import { FAILURES_BEYOND, FAILURES_SHOWN, type OutputOptions } from './run-output';
@@ -48,7 +48,12 @@ export function withOutputOptions(command: Command, options: { json: boolean }):
 
 /** Builds the migrator from the command's options; `close()` it when done. */
 export function migratorFrom(options: CommonOptions): DataMigrator {
-  return new DataMigrator({
+  return new DataMigrator(dataMigratorOptions(options));
+}
+
+/** The {@link DataMigrator} options of a command's options (`om migrate-all` adds the index options). */
+export function dataMigratorOptions(options: CommonOptions): DataMigratorOptions {
+  return {
     migrationsDir: options.migrationsDir,
     module: options.module,
     redisUrl: options.redisUrl,
@@ -62,7 +67,7 @@ export function migratorFrom(options: CommonOptions): DataMigrator {
     models: options.models,
     timeZone: options.timezone,
     batch: batchOptionsOf(options),
-  });
+  };
 }
 
 /** What `--namespace` does, in every command's help. */

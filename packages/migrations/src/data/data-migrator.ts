@@ -3,13 +3,14 @@ import { resolveSettings, type Settings, type SettingsInput } from '../config/se
 import { InterruptedError, MigrationFailedError, ResumableError, describeCause } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import type { LedgerEntry } from '../state/ledger';
-import { EngineState } from '../state/engine-state';
+import { EngineState, type LockedRun } from '../state/engine-state';
 import type { RedisClient } from '../redis/client';
 import { RepositoryConnections } from '../redis/repository-connections';
 import { createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
+import { assertSchemaDependenciesApplied } from './schema-dependencies';
 import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
 import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult } from '../batch/types';
 import { changedServers } from '../batch/servers';
@@ -68,6 +69,21 @@ export interface RunResult {
   readonly skipped: SkippedMigration[];
   /** The batch number recorded for this run, when something was applied. */
   readonly batch?: number;
+}
+
+/**
+ * What {@link DataMigrator.withSteps} hands its body: one data migration applied or rolled back
+ * at a time, with the same events, checks and ledger writes as `run` and `rollback`.
+ */
+export interface DataSteps {
+  /**
+   * Applies `m`, or skips it when `blockedBy` names a dependency that did not run or its
+   * `canRun()` says no (evaluated only when `previewable`: in a dry run, not after a dependency
+   * that only pretended to run).
+   */
+  up(m: LoadedMigration, how: { blockedBy?: string; previewable: boolean }): Promise<{ durationMs: number } | SkippedMigration>;
+  /** Rolls `m` back through its `down()` and removes it from the ledger. */
+  down(m: LoadedMigration): Promise<{ durationMs: number }>;
 }
 
 /** What a rollback or reset did (or would do). */
@@ -207,9 +223,10 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const dryRun = options.dryRun ?? false;
     const { signal } = options;
     const ordered = this.load();
-    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal }, (run) =>
-      withConnections(run.redis, async (connections) => {
-        const planned = planRun(ordered, run.entries, options);
+    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal }, async (run) => {
+      const planned = planRun(ordered, run.entries, options);
+      assertSchemaDependenciesApplied(planned, await run.entriesOf('schema'));
+      return this.withSteps(run, { dryRun, signal }, async (steps) => {
         this.emit('started', { action: 'run', ids: planned.map((m) => m.id), dryRun });
         const applied: RunResult['applied'] = [];
         const skipped: SkippedMigration[] = [];
@@ -218,38 +235,21 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
         for (const m of planned) {
           if (signal?.aborted) throw stoppedBefore(signal, m.id, applied.length, planned.length - applied.length - skipped.length, 'applied');
           const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
-          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
-          const scans = new Map<string, ScanTransformResult>();
-          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
           // In a dry run, a migration whose dependency only pretended to run would see data
           // without that dependency's changes: its canRun() and up() would report nonsense.
           const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
-          const reason = blockedBy
-            ? `its dependency ${blockedBy} did not run`
-            : previewable
-              ? await this.checkCanRun(m, ctx)
-              : undefined;
-          if (reason !== undefined) {
+          const outcome = await steps.up(m, { blockedBy, previewable });
+          if ('reason' in outcome) {
             notRun.add(m.id);
-            skipped.push({ id: m.id, reason });
-            this.emit('skipped', { id: m.id, reason });
-            continue;
+            skipped.push(outcome);
+          } else {
+            ranHere.add(m.id);
+            applied.push({ id: m.id, durationMs: outcome.durationMs });
           }
-          this.emit('migrating', { id: m.id, description: m.description, dryRun, previewable });
-          ranHere.add(m.id);
-          const started = performance.now();
-          if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
-          const durationMs = Math.round(performance.now() - started);
-          if (!dryRun) {
-            await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
-            await run.record({ id: m.id, checksum: m.checksum, durationMs });
-          }
-          applied.push({ id: m.id, durationMs });
-          this.emit('migrated', { id: m.id, durationMs, dryRun });
         }
         return { dryRun, applied, skipped, batch: applied.length > 0 && !dryRun ? run.batch : undefined };
-      }),
-    ));
+      });
+    }));
   }
 
   /**
@@ -261,29 +261,69 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const { signal } = options;
     const ordered = this.load();
     return this.tracked('rollback', dryRun, () => this.engine.run('rollback', { dryRun, onWait: this.onWait, signal }, (run) =>
-      withConnections(run.redis, async (connections) => {
+      this.withSteps(run, { dryRun, signal }, async (steps) => {
         const plan = planRollback(ordered, run.entries, rollbackRequest(request));
         this.emit('started', { action: 'rollback', ids: plan.map((m) => m.id), dryRun });
         const rolledBack: RollbackResult['rolledBack'] = [];
         for (const m of plan) {
           if (signal?.aborted) throw stoppedBefore(signal, m.id, rolledBack.length, plan.length - rolledBack.length, 'rolled back');
+          rolledBack.push({ id: m.id, ...(await steps.down(m)) });
+        }
+        return { dryRun, rolledBack };
+      }),
+    ));
+  }
+
+  /**
+   * One migration at a time inside a run that holds the lock: what `run` and `rollback` do for
+   * each migration (events, `canRun`, `up`/`down`, the scans' server check, the ledger), for a
+   * runner that interleaves data migrations with schema migrations (`om migrate-all`).
+   * Repository connections stay open until `body` ends.
+   */
+  async withSteps<T>(run: LockedRun, options: { dryRun: boolean; signal?: AbortSignal }, body: (steps: DataSteps) => Promise<T>): Promise<T> {
+    // Opens nothing new on a client it was given: it sets the key prefix the checkpoints use.
+    await this.engine.open();
+    const { dryRun, signal } = options;
+    return withConnections(run.redis, (connections) => {
+      const context = (m: LoadedMigration, scans: Map<string, ScanTransformResult>) =>
+        // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
+        this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
+      return body({
+        up: async (m, { blockedBy, previewable }) => {
+          const scans = new Map<string, ScanTransformResult>();
+          const ctx = context(m, scans);
+          const reason = blockedBy ? `its dependency ${blockedBy} did not run` : previewable ? await this.checkCanRun(m, ctx) : undefined;
+          if (reason !== undefined) {
+            this.emit('skipped', { id: m.id, reason });
+            return { id: m.id, reason };
+          }
+          this.emit('migrating', { id: m.id, description: m.description, dryRun, previewable });
+          const started = performance.now();
+          if (!dryRun || (m.supportsDryRun && previewable)) await this.invoke(m, 'up', ctx);
+          const durationMs = Math.round(performance.now() - started);
+          if (!dryRun) {
+            await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
+            await run.record({ id: m.id, checksum: m.checksum, durationMs });
+          }
+          this.emit('migrated', { id: m.id, durationMs, dryRun });
+          return { durationMs };
+        },
+        down: async (m) => {
           this.emit('reverting', { id: m.id, dryRun });
           const started = performance.now();
-          // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
           const scans = new Map<string, ScanTransformResult>();
-          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
+          const ctx = context(m, scans);
           if (!dryRun || m.supportsDryRun) await this.invoke(m, 'down', ctx);
           const durationMs = Math.round(performance.now() - started);
           if (!dryRun) {
             await assertScansStand(m.id, run.redis, [...scans.values()], 'rolled back');
             await run.remove(m.id);
           }
-          rolledBack.push({ id: m.id, durationMs });
           this.emit('reverted', { id: m.id, durationMs, dryRun });
-        }
-        return { dryRun, rolledBack };
-      }),
-    ));
+          return { durationMs };
+        },
+      });
+    });
   }
 
   /** Rolls back every applied migration, newest first. */

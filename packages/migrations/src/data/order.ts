@@ -1,4 +1,5 @@
 import { MigrationGraphError } from '../errors';
+import { isDataDependency } from './schema-dependencies';
 
 interface Node {
   readonly id: string;
@@ -6,15 +7,23 @@ interface Node {
   readonly source: string;
 }
 
+/** A node of a dependency graph: its id and the ids it depends on (all of them nodes). */
+export interface GraphNode {
+  readonly id: string;
+  readonly dependencies: readonly string[];
+}
+
 /**
  * Orders migrations so that every migration comes after its dependencies, and otherwise by id,
  * so the order is the same on every machine. Throws before anything runs when a dependency is
- * unknown or the dependencies form a cycle.
+ * unknown or the dependencies form a cycle. Dependencies on schema migrations (`schema:<id>`)
+ * are left to `om migrate-all`, which orders both kinds.
  */
 export function orderMigrations<T extends Node>(migrations: readonly T[]): T[] {
   const byId = new Map(migrations.map((m) => [m.id, m]));
+  const depsOf = (m: Node) => m.dependencies.filter(isDataDependency);
   for (const m of migrations) {
-    for (const dep of m.dependencies) {
+    for (const dep of depsOf(m)) {
       if (!byId.has(dep)) {
         throw new MigrationGraphError(`Data migration ${m.id} (${m.source}) depends on ${dep}, which is not a known migration.`, {
           hint: `Add the missing migration, or fix the id in the dependencies of ${m.id}.`,
@@ -27,20 +36,32 @@ export function orderMigrations<T extends Node>(migrations: readonly T[]): T[] {
       }
     }
   }
-  const remaining = new Map(migrations.map((m) => [m.id, new Set(m.dependencies)]));
+  const graph = migrations.map((m) => ({ id: m.id, dependencies: depsOf(m) }));
+  return topologicalOrder(graph, compareIds, (cycle) =>
+    new MigrationGraphError(`Data migrations depend on each other in a cycle: ${cycle.join(' → ')}.`, {
+      hint: 'Remove one of these dependencies so that the order is well defined.',
+    }),
+  ).map((node) => byId.get(node.id)!);
+}
+
+/**
+ * Orders the nodes so that each comes after its dependencies; among the nodes ready at each
+ * point, the smallest by `compare` comes first, so the order is the same on every machine.
+ * Every dependency must be a node (callers check, and name what is missing in their words);
+ * a cycle throws `cycleError(path)`, the path closing on its first id.
+ */
+export function topologicalOrder<T extends GraphNode>(nodes: readonly T[], compare: (a: T, b: T) => number, cycleError: (cycle: string[]) => Error): T[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const byCompare = (a: string, b: string) => compare(byId.get(a)!, byId.get(b)!);
+  const remaining = new Map(nodes.map((n) => [n.id, new Set(n.dependencies)]));
   const ordered: T[] = [];
   while (remaining.size > 0) {
     const ready = [...remaining.entries()]
       .filter(([, deps]) => deps.size === 0)
       .map(([id]) => id)
-      .sort(compareIds);
-    if (ready.length === 0) {
-      const cycle = findCycle(remaining);
-      throw new MigrationGraphError(`Data migrations depend on each other in a cycle: ${cycle.join(' → ')}.`, {
-        hint: 'Remove one of these dependencies so that the order is well defined.',
-      });
-    }
-    // Take one at a time so that a migration that becomes ready competes by id with the rest.
+      .sort(byCompare);
+    if (ready.length === 0) throw cycleError(findCycle(remaining, byCompare));
+    // Take one at a time so that a node that becomes ready competes by order with the rest.
     const next = ready[0]!;
     ordered.push(byId.get(next)!);
     remaining.delete(next);
@@ -49,12 +70,12 @@ export function orderMigrations<T extends Node>(migrations: readonly T[]): T[] {
   return ordered;
 }
 
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function compareIds(a: GraphNode, b: GraphNode): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function findCycle(graph: Map<string, Set<string>>): string[] {
-  const start = [...graph.keys()].sort(compareIds)[0]!;
+function findCycle(graph: Map<string, Set<string>>, compare: (a: string, b: string) => number): string[] {
+  const start = [...graph.keys()].sort(compare)[0]!;
   const path: string[] = [];
   const onPath = new Set<string>();
   let node = start;
@@ -62,7 +83,7 @@ function findCycle(graph: Map<string, Set<string>>): string[] {
   while (!onPath.has(node)) {
     path.push(node);
     onPath.add(node);
-    node = [...graph.get(node)!].sort(compareIds)[0]!;
+    node = [...graph.get(node)!].sort(compare)[0]!;
   }
   return [...path.slice(path.indexOf(node)), node];
 }

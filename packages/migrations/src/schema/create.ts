@@ -40,6 +40,8 @@ export interface CreateSchemaMigrationOptions extends RenameChoices {
   readonly ask?: RenameQuestion;
   /** Write the snapshot even with changes classified `blocked` (the user handled the documents). */
   readonly force?: boolean;
+  /** Ids of data migrations to apply before this snapshot (`--after`); see docs/ordering.md. */
+  readonly after?: readonly string[];
 }
 
 /** Every difference of the changes, classified with their confirmed renames. Pure. */
@@ -90,6 +92,6 @@ export async function createSchemaMigration(options: CreateSchemaMigrationOption
       hint: `Instead: ${blocked.map((c) => c.todo).join('; ')}. Once the documents are handled, --force writes the snapshot anyway.`,
     });
   }
-  const snapshot = buildSnapshot(name, changes, options.now ?? new Date());
+  const snapshot = buildSnapshot(name, changes, options.now ?? new Date(), options.after);
   return { changes, classified, file: writeSnapshotTo(options.store, snapshot), snapshot };
 }

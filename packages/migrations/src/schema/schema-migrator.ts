@@ -30,6 +30,7 @@ import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type Sch
 import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
 import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
+import { assertDataDependenciesApplied } from './data-dependencies';
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
 import { verifyIndex, type VerifiedIndex } from './verify';
 
@@ -63,7 +64,7 @@ export interface MigrationEstimate {
 }
 
 /** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
-export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force'>;
+export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force' | 'after'>;
 
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
 export interface SchemaMigratorEvents {
@@ -233,19 +234,29 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     if (options.dryRun) return { dryRun: true, migrations: await this.plan() };
     this.assertDatabaseZero();
     return this.engine.run('run', { onWait: this.onWait }, async (run) => {
+      const pending = snapshotsBy(this.snapshots(), run.entries, false);
+      assertDataDependenciesApplied(pending, await run.entriesOf('data'));
       const done: PlannedMigration[] = [];
-      for (const { snapshot, checksum } of snapshotsBy(this.snapshots(), run.entries, false)) {
-        const started = Date.now();
-        this.emit('migrating', { id: snapshot.id, dryRun: false });
-        const plans = await this.applyWithRenames(run, snapshot, 'up');
-        const durationMs = Date.now() - started;
-        await run.record({ id: snapshot.id, checksum, durationMs });
-        await this.clearRenameCheckpoints(run, snapshot.id);
-        this.emit('migrated', { id: snapshot.id, durationMs, dryRun: false });
-        done.push({ id: snapshot.id, plans });
-      }
+      for (const loaded of pending) done.push(await this.applySnapshot(run, loaded));
       return { dryRun: false, migrations: done, batch: done.length > 0 ? run.batch : undefined };
     });
+  }
+
+  /**
+   * Applies one pending snapshot inside a run that holds the lock, and records it: one step of
+   * `run`, for a runner that interleaves schema migrations with data migrations (`om migrate-all`).
+   */
+  async applySnapshot(run: LockedRun, { snapshot, checksum }: LoadedSnapshot): Promise<PlannedMigration> {
+    // Opens nothing new on a client it was given: it sets the key prefix the checkpoints use.
+    await this.engine.open();
+    const started = Date.now();
+    this.emit('migrating', { id: snapshot.id, dryRun: false });
+    const plans = await this.applyWithRenames(run, snapshot, 'up');
+    const durationMs = Date.now() - started;
+    await run.record({ id: snapshot.id, checksum, durationMs });
+    await this.clearRenameCheckpoints(run, snapshot.id);
+    this.emit('migrated', { id: snapshot.id, durationMs, dryRun: false });
+    return { id: snapshot.id, plans };
   }
 
   /**
@@ -262,14 +273,24 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       if (dryRun) {
         return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down') }] };
       }
-      this.emit('migrating', { id, dryRun });
-      const started = Date.now();
-      const plans = await this.applyWithRenames(run, snapshot, 'down', moves);
-      await run.remove(id);
-      await this.clearRenameCheckpoints(run, id);
-      this.emit('migrated', { id, durationMs: Date.now() - started, dryRun });
-      return { dryRun, migrations: [{ id, plans }] };
+      return { dryRun, migrations: [await this.revertSnapshot(run, snapshot, moves)] };
     });
+  }
+
+  /**
+   * Rolls back one applied snapshot inside a run that holds the lock, through the `moves`
+   * {@link planSchemaRollback} allowed, and removes it from the ledger.
+   */
+  async revertSnapshot(run: LockedRun, snapshot: SchemaSnapshot, moves: readonly IndexMove[]): Promise<PlannedMigration> {
+    await this.engine.open();
+    const { id } = snapshot;
+    this.emit('migrating', { id, dryRun: false });
+    const started = Date.now();
+    const plans = await this.applyWithRenames(run, snapshot, 'down', moves);
+    await run.remove(id);
+    await this.clearRenameCheckpoints(run, id);
+    this.emit('migrated', { id, durationMs: Date.now() - started, dryRun: false });
+    return { id, plans };
   }
 
   /**
@@ -343,7 +364,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * removed. Each scan keeps its checkpoint until the migration is recorded, so a rerun after a
    * stop skips the scans already complete and resumes the one that was cut.
    */
-  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
+  private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves: readonly IndexMove[] = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
     const steps = renameStepsOf(snapshot, direction);
     await this.renameData(run, snapshot.id, steps, 'copy');
     const plans = await this.apply(run, moves);
@@ -442,7 +463,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * RediSearch creates indexes only from database 0, yet drops them from any (indexes are
    * global): refuse before the first command, or `recreate` would drop an index it cannot rebuild.
    */
-  private assertDatabaseZero(): void {
+  assertDatabaseZero(): void {
     const db = databaseIndexOf(this.settings.redisUrl);
     if (db !== 0) {
       throw new SearchDatabaseError(`Schema migrations need database 0, and the Redis URL selects database ${db}.`, {

@@ -35,12 +35,24 @@ const changeSchema = z
   })
   .strict();
 
+/** A data migration's id, as its file or module defines it. */
+const afterIdSchema = z
+  .string()
+  .regex(/^[^\s]+$/, 'a data migration id has no whitespace')
+  .refine((id) => !id.startsWith('schema:'), 'after names data migrations; schema migrations already run in timestamp order');
+
 const snapshotSchema = z
   .object({
     format: z.literal(SNAPSHOT_FORMAT),
     id: z.string().regex(/^\d{8}_\d{6}_[A-Za-z0-9_]+$/),
     name: z.string().min(1),
     createdAt: z.string().min(1),
+    /**
+     * Data migrations that must be applied before this snapshot (`om migrate create --after`):
+     * `om migrate-all` runs them first, `om migrate run` refuses until they are applied.
+     * Absent in snapshots written before it existed.
+     */
+    after: z.array(afterIdSchema).min(1).optional(),
     changes: z.array(changeSchema).min(1),
   })
   .strict();
@@ -48,13 +60,14 @@ const snapshotSchema = z
 /** The content of one schema-migration file: per changed index, its state before and after. */
 export type SchemaSnapshot = z.infer<typeof snapshotSchema>;
 
-/** The snapshot for `changes`, named `name`, created at `now`. Pure. */
-export function buildSnapshot(name: string, changes: readonly IndexChange[], now: Date): SchemaSnapshot {
+/** The snapshot for `changes`, named `name`, created at `now`, run after the data migrations `after`. Pure. */
+export function buildSnapshot(name: string, changes: readonly IndexChange[], now: Date, after: readonly string[] = []): SchemaSnapshot {
   return {
     format: SNAPSHOT_FORMAT,
     id: migrationIdFor(name, now),
     name,
     createdAt: now.toISOString(),
+    ...(after.length > 0 ? { after: [...new Set(after)] } : {}),
     changes: changes.map((c) => ({
       indexName: c.indexName,
       kind: c.kind,

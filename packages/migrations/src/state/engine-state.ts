@@ -14,6 +14,9 @@ export type LedgerKind = 'data' | 'schema';
 /** The CLI command of each kind, named in the lock holder and in hints. */
 const COMMANDS: Readonly<Record<LedgerKind, string>> = { data: 'om migrate-data', schema: 'om migrate' };
 
+/** The command that runs both kinds in one order under one lock ({@link EngineState.runAll}). */
+const ALL_COMMAND = 'om migrate-all';
+
 /** A migration to record as applied by the current run. */
 export interface AppliedMigration {
   readonly id: string;
@@ -35,6 +38,11 @@ export interface LockedRun {
   record(applied: AppliedMigration): Promise<LedgerEntry>;
   /** Removes the ledger entry of `id` while the lock is held. */
   remove(id: string): Promise<void>;
+  /**
+   * The ledger of either kind as it is now: a migrator checks the other kind's ledger before it
+   * runs a migration that depends on one of the other kind (see docs/ordering.md).
+   */
+  entriesOf(kind: LedgerKind): Promise<readonly LedgerEntry[]>;
 }
 
 /** How {@link EngineState.run} runs a command. */
@@ -88,7 +96,7 @@ export class EngineState {
   }
 
   /** Connects on first use; a failed connection is retried by the next call. */
-  async open(): Promise<{ redis: RedisClient; ledger: Ledger; lock: MigrationLock }> {
+  async open(): Promise<{ redis: RedisClient; ledger: Ledger; lock: MigrationLock; ledgers: Record<LedgerKind, Ledger> }> {
     this.connection ??= connectRedis(this.settings.redisUrl);
     let redis: RedisClient;
     try {
@@ -99,8 +107,11 @@ export class EngineState {
     }
     this.prefix = redis instanceof Cluster ? clusterSafePrefix(this.settings.keyPrefix) : this.settings.keyPrefix;
     const keys = stateKeys(this.prefix, this.settings.namespace);
-    const ledgerKey = this.kind === 'data' ? keys.dataLedger : keys.schemaLedger;
-    return { redis, ledger: new Ledger(redis, ledgerKey, keys.lock, this.command), lock: new MigrationLock(redis, keys.lock) };
+    const ledgers: Record<LedgerKind, Ledger> = {
+      data: new Ledger(redis, keys.dataLedger, keys.lock, COMMANDS.data),
+      schema: new Ledger(redis, keys.schemaLedger, keys.lock, COMMANDS.schema),
+    };
+    return { redis, ledger: ledgers[this.kind], lock: new MigrationLock(redis, keys.lock), ledgers };
   }
 
   /**
@@ -110,13 +121,38 @@ export class EngineState {
    * itself, so it is only reported as a warning.
    */
   async run<T>(verb: string, options: RunOptions, body: (run: LockedRun) => Promise<T>): Promise<T> {
-    const { redis, ledger, lock } = await this.open();
+    return this.locked(`${this.command} ${verb}`, options, async (redis, ledgers, held) =>
+      body(this.lockedRun(redis, ledgers, this.kind, await ledgers[this.kind].entries(), held)),
+    );
+  }
+
+  /**
+   * {@link run} for both kinds at once (`om migrate-all`): one lock acquisition for the whole
+   * body, and a {@link LockedRun} per ledger, so each migration is recorded in its own kind's
+   * ledger as it completes and the single-kind commands keep reading the truth.
+   */
+  async runAll<T>(verb: string, options: RunOptions, body: (runs: Record<LedgerKind, LockedRun>) => Promise<T>): Promise<T> {
+    return this.locked(`${ALL_COMMAND} ${verb}`, options, async (redis, ledgers, held) => {
+      const [data, schema] = await Promise.all([ledgers.data.entries(), ledgers.schema.entries()]);
+      return body({
+        data: this.lockedRun(redis, ledgers, 'data', data, held),
+        schema: this.lockedRun(redis, ledgers, 'schema', schema, held),
+      });
+    });
+  }
+
+  /** Connects, takes the lock as `command` (not in a dry run), runs `body`, and releases the lock. */
+  private async locked<T>(
+    command: string,
+    options: RunOptions,
+    body: (redis: RedisClient, ledgers: Record<LedgerKind, Ledger>, held: HeldLock | undefined) => Promise<T>,
+  ): Promise<T> {
+    const { redis, ledgers, lock } = await this.open();
     const dryRun = options.dryRun ?? false;
-    const held = dryRun ? undefined : await this.acquire(lock, `${this.command} ${verb}`, options);
+    const held = dryRun ? undefined : await this.acquire(lock, command, options);
     let stopped: InterruptedError | undefined;
     try {
-      const entries = await ledger.entries();
-      return await body(this.lockedRun(redis, ledger, entries, held));
+      return await body(redis, ledgers, held);
     } catch (error) {
       if (error instanceof InterruptedError) stopped = error;
       throw error;
@@ -156,7 +192,14 @@ export class EngineState {
     return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command, signal });
   }
 
-  private lockedRun(redis: RedisClient, ledger: Ledger, entries: readonly LedgerEntry[], held: HeldLock | undefined): LockedRun {
+  private lockedRun(
+    redis: RedisClient,
+    ledgers: Record<LedgerKind, Ledger>,
+    kind: LedgerKind,
+    entries: readonly LedgerEntry[],
+    held: HeldLock | undefined,
+  ): LockedRun {
+    const ledger = ledgers[kind];
     const batch = Math.max(0, ...entries.map((e) => e.batch)) + 1;
     let order = Math.max(-1, ...entries.map((e) => e.order)) + 1;
     const assertHeld = () => {
@@ -185,6 +228,7 @@ export class EngineState {
         return entry;
       },
       remove: (id) => ledger.remove(id, holder().value),
+      entriesOf: (other) => ledgers[other].entries(),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { MIGRATE } from './migrate/options';
 import { MIGRATE_DATA } from './migrate-data/options';
+import { MIGRATE_ALL } from './migrate-all/options';
 import type { ExecutorTable } from './shared/option-table';
 
 /**
@@ -9,4 +10,5 @@ import type { ExecutorTable } from './shared/option-table';
 export const EXECUTOR_TABLES: Readonly<Record<string, ExecutorTable>> = {
   'migrate-data': MIGRATE_DATA,
   migrate: MIGRATE,
+  'migrate-all': MIGRATE_ALL,
 };

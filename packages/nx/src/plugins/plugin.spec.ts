@@ -106,6 +106,7 @@ describe('@om/nx/plugin createNodes', () => {
       'index-down',
       'index-verify',
       'index-check',
+      'migrate-all',
     ]);
   });
 
@@ -194,7 +195,10 @@ describe('@om/nx/plugin createNodes', () => {
       'migrate-rollback',
       'migrate-verify',
       'migrate-check',
+      'migrate-all',
     ]);
+    // Both kinds: one target runs them in one dependency order.
+    expect(targets['migrate-all']).toMatchObject({ executor: '@om/nx:migrate-all', options: { action: 'run' }, cache: false, parallelism: false });
     expect(targets['migrate-check'].inputs).toEqual([
       '{projectRoot}/db/schema-migrations/**/*',
       '{projectRoot}/src/models.ts',
@@ -221,6 +225,7 @@ describe('@om/nx/plugin createNodes', () => {
     const targets = projectsOf(await run(['apps/app/project.json']))['apps/app'].targets;
     expect(Object.keys(targets)).not.toContain('migrate');
     expect(Object.keys(targets)).not.toContain('migrate-check');
+    expect(Object.keys(targets)).not.toContain('migrate-all');
   });
 
   it('reads metadata.om: migrations folder, models entry, and one configuration per environment', async () => {

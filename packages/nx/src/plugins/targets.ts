@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { MigrateDataExecutorOptions } from '../executors/migrate-data/schema';
 import type { MigrateExecutorOptions } from '../executors/migrate/schema';
+import type { MigrateAllExecutorOptions } from '../executors/migrate-all/schema';
 import {
   DEFAULT_PROJECT_MIGRATIONS_DIR,
   SCHEMA_MIGRATIONS_FOLDER,
@@ -26,6 +27,8 @@ export interface OmPluginOptions {
   schemaVerifyTargetName?: string;
   /** The offline, cached CI check: models against the latest snapshot. Default `migrate-check`. */
   schemaCheckTargetName?: string;
+  /** Applies pending data and schema migrations in one dependency order (projects with both). Default `migrate-all`. */
+  allTargetName?: string;
 }
 
 export type NormalizedPluginOptions = Required<OmPluginOptions>;
@@ -39,10 +42,12 @@ export const DEFAULT_TARGET_NAMES: NormalizedPluginOptions = {
   schemaRollbackTargetName: 'migrate-rollback',
   schemaVerifyTargetName: 'migrate-verify',
   schemaCheckTargetName: 'migrate-check',
+  allTargetName: 'migrate-all',
 };
 
 export const EXECUTOR = '@om/nx:migrate-data';
 export const SCHEMA_EXECUTOR = '@om/nx:migrate';
+export const ALL_EXECUTOR = '@om/nx:migrate-all';
 
 /** Every target name, from the options or the default. */
 export function normalizePluginOptions(options: OmPluginOptions | undefined): NormalizedPluginOptions {
@@ -133,7 +138,9 @@ export function hasModels(settings: ProjectSettings): boolean {
   return [settings, ...Object.values(settings.configurations ?? {})].some((env) => env.models !== undefined);
 }
 
-type OmTarget = TargetConfiguration<Partial<MigrateDataExecutorOptions> | Partial<MigrateExecutorOptions>>;
+type OmTarget = TargetConfiguration<
+  Partial<MigrateDataExecutorOptions> | Partial<MigrateExecutorOptions> | Partial<MigrateAllExecutorOptions>
+>;
 
 /**
  * Every target of a project with Redis OM migrations. The targets that talk to Redis are never
@@ -151,6 +158,20 @@ export function omTargets(
   return {
     ...(kinds.data ? migrationTargets(names, settings, inputs.migrations) : {}),
     ...(kinds.schema ? schemaMigrationTargets(names, settings, inputs.migrations, inputs.check) : {}),
+    // Both kinds may depend on each other (docs/ordering.md): one target runs them in one order.
+    ...(kinds.data && kinds.schema
+      ? {
+          [names.allTargetName]: redisTarget(
+            ALL_EXECUTOR,
+            'migrate-all',
+            settings,
+            inputs.migrations,
+            { action: 'run' as const },
+            'Applies pending Redis OM data and schema migrations in one dependency order',
+            { dryRun: true },
+          ),
+        }
+      : {}),
   };
 }
 

@@ -17,6 +17,7 @@ describe('@om/nx:configuration', () => {
     expect(Object.keys(targets!).sort()).toEqual([
       'build',
       'migrate',
+      'migrate-all',
       'migrate-check',
       'migrate-data',
       'migrate-data-rollback',
@@ -148,6 +149,7 @@ describe('@om/nx:configuration', () => {
       'index-status',
       'index-up',
       'index-verify',
+      'migrate-all',
     ]);
   });
 

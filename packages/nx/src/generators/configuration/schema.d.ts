@@ -18,5 +18,6 @@ export interface ConfigurationGeneratorSchema {
   schemaRollbackTargetName?: string;
   schemaVerifyTargetName?: string;
   schemaCheckTargetName?: string;
+  allTargetName?: string;
   skipFormat?: boolean;
 }

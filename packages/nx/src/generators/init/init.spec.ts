@@ -33,6 +33,7 @@ describe('@om/nx:init', () => {
           schemaRollbackTargetName: 'migrate-rollback',
           schemaVerifyTargetName: 'migrate-verify',
           schemaCheckTargetName: 'migrate-check',
+          allTargetName: 'migrate-all',
         },
       },
     ]);
@@ -44,6 +45,7 @@ describe('@om/nx:init', () => {
       statusTargetName: 'db-status',
       rollbackTargetName: 'db-down',
       schemaCheckTargetName: 'index-check',
+      allTargetName: 'migrate-all',
     });
     expect(readNxJson(tree)?.plugins).toEqual([
       {
@@ -57,6 +59,7 @@ describe('@om/nx:init', () => {
           schemaRollbackTargetName: 'migrate-rollback',
           schemaVerifyTargetName: 'migrate-verify',
           schemaCheckTargetName: 'index-check',
+          allTargetName: 'migrate-all',
         },
       },
     ]);

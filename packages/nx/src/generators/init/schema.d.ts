@@ -9,6 +9,7 @@ export interface InitGeneratorSchema {
   schemaRollbackTargetName?: string;
   schemaVerifyTargetName?: string;
   schemaCheckTargetName?: string;
+  allTargetName?: string;
   skipPackageJson?: boolean;
   /** Keep versions already in package.json (default true). */
   keepExistingVersions?: boolean;

@@ -40,6 +40,13 @@ describe('@om/nx:schema-migration', () => {
   const changedFiles = () => tree.listChanges().filter((c) => c.path.includes('schema-migrations'));
   const logged = () => info.mock.calls.map((call) => String(call[0])).join('\n');
 
+  it('after: the snapshot runs after those data migrations, applied with migrate-all', async () => {
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'app', after: ['20250101_000000_backfill'] }, NOW);
+    const snapshot = JSON.parse(tree.read(`${DIR}/20250102_030405_initial.json`, 'utf8')!);
+    expect(snapshot.after).toEqual(['20250101_000000_backfill']);
+    expect(logged()).toContain('It runs after data migration 20250101_000000_backfill. Apply both in order with: nx run app:migrate-all (preview: --dry-run)');
+  });
+
   it("writes the UTC-timestamped snapshot of the models' indexes into the project's migrations folder", async () => {
     await schemaMigrationGenerator(tree, { name: 'initial', project: 'app' }, NOW);
     const file = `${DIR}/20250102_030405_initial.json`;

@@ -73,6 +73,7 @@ export async function schemaMigrationGenerator(
       renames: options.rename,
       drops: options.drop,
       force: options.force,
+      after: options.after,
     });
   } catch (error) {
     throw new Error(describeError(error));
@@ -92,7 +93,9 @@ export async function schemaMigrationGenerator(
       `Schema migration ${snapshot.id} for ${options.project}:`,
       ...changes,
       ...formatClassified(created.classified),
-      `Apply it with: nx run ${options.project}:${names.schemaTargetName} (preview: --dry-run)`,
+      snapshot.after
+        ? `It runs after data migration ${snapshot.after.join(', ')}. Apply both in order with: nx run ${options.project}:${names.allTargetName} (preview: --dry-run)`
+        : `Apply it with: nx run ${options.project}:${names.schemaTargetName} (preview: --dry-run)`,
     ].join('\n'),
   );
 }

@@ -10,6 +10,8 @@ export interface SchemaMigrationGeneratorSchema {
   rename?: string[];
   /** Removed fields that leave search on purpose. */
   drop?: string[];
+  /** Ids of data migrations to apply before this snapshot (`migrate-all` runs both in order). */
+  after?: string[];
   /** Write the snapshot despite blocked changes. */
   force?: boolean;
   skipFormat?: boolean;

@@ -10,6 +10,7 @@ import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './
 interface CreateOptions extends SchemaCliOptions {
   rename: string[];
   drop: string[];
+  after: string[];
   force?: boolean;
 }
 
@@ -23,7 +24,8 @@ export function createCommand(): Command {
       .argument('<name>', 'short snake_case name, e.g. add_sortable_on_user_name')
       .option('--rename <old:new>', 'a removed field was renamed: move its stored values in every document (repeatable)', collect, [])
       .option('--drop <field>', 'a removed field leaves search on purpose; documents keep the values (repeatable)', collect, [])
-      .option('--force', 'write the snapshot despite blocked changes, once you handled the documents yourself'),
+      .option('--force', 'write the snapshot despite blocked changes, once you handled the documents yourself')
+      .option('--after <data-migration-id>', 'apply this data migration before the snapshot (repeatable); `om migrate-all run` runs both in order', collect, []),
     { redis: false, indexing: false },
   ).action((name: string, options: CreateOptions) =>
     withSchemaMigrator(options, async (migrator) => {
@@ -33,6 +35,7 @@ export function createCommand(): Command {
         renames: options.rename,
         drops: options.drop,
         force: options.force,
+        after: options.after,
         ask: interactive ? askRename : undefined,
       });
       if (result.file === undefined) {
@@ -44,6 +47,7 @@ export function createCommand(): Command {
         console.log(`  ${change.kind.padEnd(7)} ${change.indexName}${change.hashOnly ? ' (redis-om hash only)' : ''}`);
       }
       for (const line of formatClassified(result.classified)) console.log(line);
+      if (result.snapshot?.after) console.log(`  runs after data migration${result.snapshot.after.length === 1 ? '' : 's'} ${result.snapshot.after.join(', ')}: apply both with \`om migrate-all run\``);
     }),
   );
 }

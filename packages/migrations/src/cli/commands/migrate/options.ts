@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
 import { formatEstimates } from '../../../schema/estimate';
+import type { IndexingStatus } from '../../../schema/ft-info';
 import type { SchemaStrategy } from '../../../schema/plan';
 import { NAMESPACE_HELP, parseLeaseSeconds, parseSeconds } from '../../options';
 
@@ -88,12 +89,14 @@ export async function finishPreview(migrator: SchemaMigrator, done: string): Pro
   console.log(done);
 }
 
-function parseCount(value: string): number {
+/** Parses a whole number, 0 or more, for `--max-indexing-failures`. */
+export function parseCount(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more.');
   return Number(value);
 }
 
-function parseStrategy(value: string): SchemaStrategy {
+/** Parses `--strategy`. */
+export function parseStrategy(value: string): SchemaStrategy {
   if (value !== 'swap' && value !== 'recreate') throw new InvalidArgumentError('expected swap or recreate.');
   return value;
 }
@@ -130,8 +133,8 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
   }
 }
 
-/** Prints indexing progress while a migrator builds indexes: one line per 10 %. */
-export function showIndexingProgress(migrator: SchemaMigrator): void {
+/** Prints indexing progress while a migrator (schema, or `migrate-all`'s) builds indexes: one line per 10 %. */
+export function showIndexingProgress(migrator: { on(event: 'indexing', listener: (event: { indexName: string; status: IndexingStatus }) => void): unknown }): void {
   const shown = new Map<string, number>();
   migrator.on('indexing', ({ indexName, status }) => {
     const step = status.indexing ? Math.floor(status.percentIndexed * 10) : 10;
