@@ -63,7 +63,7 @@ export interface MigrationEstimate {
 }
 
 /** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
-export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force'>;
+export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force' | 'renameSchemas' | 'dropSchemas' | 'askSchema'>;
 
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
 export interface SchemaMigratorEvents {
