@@ -6,7 +6,7 @@ import { ConfigError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { CheckpointStore } from '../batch/checkpoint';
 import { scanTransform } from '../batch/scan-transform';
-import type { BatchProgress } from '../batch/types';
+import type { BatchProgress, ScanFailure } from '../batch/types';
 import type { RedisClient } from '../redis/client';
 import { EngineState, type LockedRun } from '../state/engine-state';
 import type { CompiledIndex } from './compile';
@@ -28,6 +28,8 @@ import {
 } from './migration-plan';
 import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
+import { endSchemaRename, keysToMove, startSchemaRename, type SchemaRenameEnv } from './schema-rename-run';
+import { describeSchemaRename, schemaRenameStepsOf, withoutRetired, type SchemaRenameStep } from './schema-rename-steps';
 import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
@@ -60,6 +62,8 @@ export interface SchemaMigratorOptions extends SettingsInput {
 export interface MigrationEstimate {
   readonly id: string;
   readonly indexes: readonly IndexEstimate[];
+  /** Renamed schemas: documents to move to the new key prefix (SCAN count; 0 for an index-name change). */
+  readonly keyMoves?: readonly { readonly step: SchemaRenameStep; readonly keys: number }[];
 }
 
 /** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
@@ -74,6 +78,10 @@ export interface SchemaMigratorEvents {
   /** After every batch of a renamed field's scan (`copy` before the index switches, `move` after). */
   renaming: [{ step: RenameStep; phase: RenamePhase; progress: BatchProgress }];
   waitingForLock: [{ timeoutMs: number }];
+  /** After every batch of a renamed schema's key move (`move`, then `sweep` for keys written meanwhile). */
+  movingKeys: [{ step: SchemaRenameStep; pass: 'move' | 'sweep'; progress: BatchProgress }];
+  /** A document that could not move (its new key exists): it stays where it is. */
+  failure: [{ id: string; failure: ScanFailure }];
 }
 
 /** What one migration would send, per index. */
@@ -84,6 +92,8 @@ export interface PlannedMigration {
   readonly classified?: readonly ClassifiedChange[];
   /** Renamed fields: copied in every document before `plans`, the old field removed after. */
   readonly renames?: readonly RenameStep[];
+  /** Renamed schemas: documents moved to the new key prefix (or only the index renamed) around `plans`. */
+  readonly schemaRenames?: readonly SchemaRenameStep[];
 }
 
 /** What `run` or `rollback` did (or would do). */
@@ -182,9 +192,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       for (const { snapshot } of pending) {
         out.push({
           id: snapshot.id,
-          plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted),
+          plans: await this.planMoves(redis, withoutRetired(movesOf(snapshot, 'up'), schemaRenameStepsOf(snapshot, 'up')), existing, predicted),
           classified: classifyChanges(snapshot.changes),
           renames: renameStepsOf(snapshot, 'up'),
+          schemaRenames: schemaRenameStepsOf(snapshot, 'up'),
         });
       }
       return out;
@@ -213,7 +224,8 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
           const keys = !options.count || move.target === null ? null : (renames[0]?.keys ?? (await countKeys(redis, move.target.definition)));
           indexes.push(estimateIndex({ indexName: move.indexName, strategy: this.strategy, builds, live: info?.size ?? null, keys, renames }));
         }
-        out.push({ id: snapshot.id, indexes });
+        const keyMoves = options.count ? await Promise.all(schemaRenameStepsOf(snapshot, 'up').map(async (step) => ({ step, keys: await keysToMove(redis, step) }))) : [];
+        out.push({ id: snapshot.id, indexes, ...(keyMoves.length > 0 ? { keyMoves } : {}) });
       }
       return out;
     });
@@ -260,7 +272,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const moves = planSchemaRollback(this.snapshots(), run.entries, id);
       const snapshot = this.snapshots().find((s) => s.snapshot.id === id)!.snapshot;
       if (dryRun) {
-        return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down') }] };
+        return {
+          dryRun,
+          migrations: [
+            { id, plans: await this.planMoves(run.redis, withoutRetired(moves, schemaRenameStepsOf(snapshot, 'down')), await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down'), schemaRenames: schemaRenameStepsOf(snapshot, 'down') },
+          ],
+        };
       }
       this.emit('migrating', { id, dryRun });
       const started = Date.now();
@@ -307,6 +324,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return migrations.flatMap((m) => [
       `Migration ${m.id}:`,
       ...formatClassified(m.classified ?? []),
+      ...(m.schemaRenames ?? []).flatMap((step) => describeSchemaRename(step).map((line) => `  ${line}`)),
       ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'copy')}`),
       ...formatPlan(m.plans),
       ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'move')}`),
@@ -345,10 +363,32 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    */
   private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
     const steps = renameStepsOf(snapshot, direction);
+    // A renamed schema: the documents move under a bridge index first; the old name is
+    // retired after the new one switched, instead of being removed like a deleted model.
+    const schemaSteps = schemaRenameStepsOf(snapshot, direction);
+    const env = this.schemaRenameEnv(run, snapshot.id);
+    for (const step of schemaSteps) await startSchemaRename(env, step);
     await this.renameData(run, snapshot.id, steps, 'copy');
-    const plans = await this.apply(run, moves);
+    const plans = await this.apply(run, withoutRetired(moves, schemaSteps));
     await this.renameData(run, snapshot.id, steps, 'move');
+    for (const step of schemaSteps) plans.push(await endSchemaRename(env, step));
     return plans;
+  }
+
+  private schemaRenameEnv(run: LockedRun, migrationId: string): SchemaRenameEnv {
+    return {
+      run,
+      migrationId,
+      strategy: this.strategy,
+      logger: this.logger,
+      statePrefix: this.engine.statePrefix,
+      send: (plan) => this.send(run, plan),
+      onProgress: (step, pass, progress) => this.emit('movingKeys', { step, pass, progress }),
+      onFailure: (failure) => {
+        this.logger.warn(`${failure.scan}: ${failure.key}: ${failure.reason}`);
+        this.emit('failure', { id: migrationId, failure });
+      },
+    };
   }
 
   private async renameData(run: LockedRun, migrationId: string, steps: readonly RenameStep[], phase: RenamePhase): Promise<void> {
@@ -406,15 +446,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const [{ layout }, existing] = await Promise.all([readLiveLayout(run.redis, move.indexName, move.hashName), listIndexes(run.redis)]);
       const plan = planMove(move, layout, existing, this.strategy);
       this.logger.info(plan.summary);
-      await executePlan(run.redis, plan, {
-        ...this.waitOptions,
-        onCommand: (argv, why) => {
-          run.assertHeld();
-          this.emit('command', { argv, why });
-          this.logger.debug(`  ${argv.join(' ')}`);
-        },
-        onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
-      });
+      await this.send(run, plan);
       if (move.target !== null && !plan.steps.some((step) => step.kind === 'wait-indexed')) {
         // The definition was already live, e.g. left by a recreate that failed on indexing
         // failures or stopped while indexing: it counts as applied only once fully indexed
@@ -427,6 +459,19 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       plans.push(plan);
     }
     return plans;
+  }
+
+  /** Sends a plan while the lock is held, reporting each command and the indexing progress. */
+  private send(run: LockedRun, plan: IndexPlan): Promise<void> {
+    return executePlan(run.redis, plan, {
+      ...this.waitOptions,
+      onCommand: (argv, why) => {
+        run.assertHeld();
+        this.emit('command', { argv, why });
+        this.logger.debug(`  ${argv.join(' ')}`);
+      },
+      onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
+    });
   }
 
   private requireModels(): string {

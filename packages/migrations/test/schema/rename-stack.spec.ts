@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { makeProject, runOm, spawnOm, waitUntil } from '../support/cli';
+import { queryLoop } from '../support/query-loop';
 import { describeWithRedisStack } from '../support/redis-stack';
 
 const TIMEOUT = 180_000;
@@ -15,39 +16,6 @@ const DOCS = 20_000;
 
 const modelsSource = (name: string, fields: object, dataStructure: 'HASH' | 'JSON') =>
   `import { Schema } from 'redis-om';\nexport const model = new Schema(${JSON.stringify(name)}, ${JSON.stringify(fields)}, { dataStructure: '${dataStructure}' });\n`;
-
-/** One answer of the query loop: the total, or the error text. */
-type Answer = number | string;
-
-/**
- * Sends `queries` back to back until stopped, and keeps each round's answers: what an app that
- * queries the index name all along sees during a migration.
- */
-function queryLoop(redis: Redis, index: string, queries: readonly string[]): { stop(): Promise<Answer[][]> } {
-  const rounds: Answer[][] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const round: Answer[] = [];
-      for (const q of queries) {
-        try {
-          const reply = (await redis.call('FT.SEARCH', index, q, 'LIMIT', '0', '0', 'TIMEOUT', '0')) as unknown[];
-          round.push(Number(reply[0]));
-        } catch (error) {
-          round.push((error as Error).message);
-        }
-      }
-      rounds.push(round);
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return rounds;
-    },
-  };
-}
 
 describeWithRedisStack('renamed fields (om migrate create --rename, run, rollback)', (stack) => {
   let redis: Redis;
