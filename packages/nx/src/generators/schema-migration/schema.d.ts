@@ -10,6 +10,10 @@ export interface SchemaMigrationGeneratorSchema {
   rename?: string[];
   /** Removed fields that leave search on purpose. */
   drop?: string[];
+  /** Renamed schemas as old:new (schemaName or indexName); `migrate` moves their documents to the new key prefix. */
+  renameSchema?: string[];
+  /** Removed schemas whose documents stay behind on purpose. */
+  dropSchema?: string[];
   /** Write the snapshot despite blocked changes. */
   force?: boolean;
   skipFormat?: boolean;
