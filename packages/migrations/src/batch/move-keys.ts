@@ -6,6 +6,7 @@ import { ServerIdentity } from '../redis/server-identity';
 import { CheckpointStore, failureRecord, type Checkpoint } from './checkpoint';
 import { modelOf } from './decide';
 import { DEFAULT_BATCH_SIZE } from './scan-transform';
+import { scanFraction } from './scan-fraction';
 import { emptyCounters, type BatchCounters, type BatchProgress, type ScanFailure } from './types';
 
 /**
@@ -89,6 +90,10 @@ export async function moveKeys(redis: RedisClient, spec: MoveKeysSpec, env: { re
   });
   if (usable) env.logger?.info(`${spec.name}: resuming from the checkpoint of ${saved.updatedAt} (${saved.counters.keys} keys done).`);
   const keysAtStart = scan.counters.keys;
+  const keyCounts = await Promise.all(nodes.map((n) => n.client.dbsize()));
+  const total = keyCounts.reduce((a, b) => a + b, 0);
+  const fraction = () =>
+    total === 0 ? (scan.nodes.every((e) => e.done) ? 1 : 0) : scan.nodes.reduce((sum, e, i) => sum + scanFraction(e.cursor, keyCounts[i]!, e.done) * keyCounts[i]!, 0) / total;
   const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
   for (let n = 0; n < nodes.length; n += 1) {
     const node = nodes[n]!;
@@ -109,7 +114,7 @@ export async function moveKeys(redis: RedisClient, spec: MoveKeysSpec, env: { re
       spec.onBatch?.({
         name: spec.name,
         counters: { ...scan.counters },
-        fraction: (n + (entry.done ? 1 : 0.5)) / nodes.length,
+        fraction: fraction(),
         keysPerSecond: elapsedMs > 0 ? ((scan.counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
         elapsedMs,
       });

@@ -28,7 +28,7 @@ import {
 } from './migration-plan';
 import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
-import { endSchemaRename, keysToMove, startSchemaRename, type SchemaRenameEnv } from './schema-rename-run';
+import { endSchemaRename, keysToMove, planSchemaRename, startSchemaRename, type SchemaRenameEnv } from './schema-rename-run';
 import { describeSchemaRename, schemaRenameStepsOf, withoutRetired, type SchemaRenameStep } from './schema-rename-steps';
 import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
@@ -192,7 +192,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       for (const { snapshot } of pending) {
         out.push({
           id: snapshot.id,
-          plans: await this.planMoves(redis, withoutRetired(movesOf(snapshot, 'up'), schemaRenameStepsOf(snapshot, 'up')), existing, predicted),
+          plans: await this.planWithSchemaRenames(redis, snapshot, 'up', movesOf(snapshot, 'up'), existing, predicted),
           classified: classifyChanges(snapshot.changes),
           renames: renameStepsOf(snapshot, 'up'),
           schemaRenames: schemaRenameStepsOf(snapshot, 'up'),
@@ -275,7 +275,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
         return {
           dryRun,
           migrations: [
-            { id, plans: await this.planMoves(run.redis, withoutRetired(moves, schemaRenameStepsOf(snapshot, 'down')), await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down'), schemaRenames: schemaRenameStepsOf(snapshot, 'down') },
+            { id, plans: await this.planWithSchemaRenames(run.redis, snapshot, 'down', moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down'), schemaRenames: schemaRenameStepsOf(snapshot, 'down') },
           ],
         };
       }
@@ -353,6 +353,25 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       predicted.set(move.indexName, layoutAfter(move, live, this.strategy));
     }
     return plans;
+  }
+
+  /**
+   * The plans of a snapshot's moves with its schema renames around them: the bridge (or alias)
+   * first, the ordinary moves planned from what it leaves, the old names retired last. Sends nothing.
+   */
+  private async planWithSchemaRenames(
+    redis: RedisClient,
+    snapshot: SchemaSnapshot,
+    direction: 'up' | 'down',
+    moves: readonly IndexMove[],
+    existing: readonly string[],
+    predicted = new Map<string, LiveLayout>(),
+  ): Promise<IndexPlan[]> {
+    const steps = schemaRenameStepsOf(snapshot, direction);
+    const renamed = await Promise.all(steps.map((step) => planSchemaRename(redis, step, existing, this.strategy)));
+    renamed.forEach((r, i) => predicted.set(steps[i]!.to.indexName, r.toAfterStart));
+    const ordinary = await this.planMoves(redis, withoutRetired(moves, steps), existing, predicted);
+    return [...renamed.map((r) => r.start), ...ordinary, ...renamed.map((r) => r.end)];
   }
 
   /**

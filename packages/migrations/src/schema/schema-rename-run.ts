@@ -4,8 +4,8 @@ import type { Logger } from '../logger';
 import type { LockedRun } from '../state/engine-state';
 import { SchemaPlanError } from './errors';
 import { countKeys, listIndexes, readFtInfo, readLiveLayout } from './live';
-import { reportedHash, type IndexPlan, type SchemaStrategy } from './plan';
-import { bridgeIndexName, keyMoveName, planSchemaRenameEnd, planSchemaRenameStart, prefixPairs, type SchemaRenameStep } from './schema-rename-steps';
+import { ABSENT, liveLayoutOf, reportedHash, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
+import { bridgeDefinition, bridgeIndexName, keyMoveName, planSchemaRenameEnd, planSchemaRenameStart, prefixPairs, type SchemaRenameStep } from './schema-rename-steps';
 import type { RedisClient } from '../redis/client';
 
 /**
@@ -25,6 +25,31 @@ export interface SchemaRenameEnv {
   send(plan: IndexPlan): Promise<void>;
   onProgress(step: SchemaRenameStep, pass: 'move' | 'sweep', progress: BatchProgress): void;
   onFailure(failure: ScanFailure): void;
+}
+
+/** What a dry run shows of a step: the plans around the ordinary moves, and the layout the new name has between them. */
+export interface PlannedSchemaRename {
+  readonly start: IndexPlan;
+  readonly end: IndexPlan;
+  /** What answers the new name once `start` is done: the ordinary move of the new name is planned from it. */
+  readonly toAfterStart: LiveLayout;
+}
+
+/** Plans a step against what is live, sending nothing (`plan`, `run --dry-run`). */
+export async function planSchemaRename(redis: RedisClient, step: SchemaRenameStep, existing: readonly string[], strategy: SchemaStrategy): Promise<PlannedSchemaRename> {
+  const [from, to] = await Promise.all([readLiveLayout(redis, step.from.indexName, step.from.indexHashName), readLiveLayout(redis, step.to.indexName, step.to.indexHashName)]);
+  const toFinal = to.layout.kind !== 'absent' && to.layout.reportedHash === reportedHash(step.to.definition, step.to.indexName);
+  const start = planSchemaRenameStart(step, { from: from.layout, to: to.layout, toFinal }, existing, strategy);
+  let toAfterStart = to.layout;
+  if (!toFinal && step.movesKeys) {
+    toAfterStart = { kind: 'alias', physicalName: bridgeIndexName(step), reportedHash: reportedHash(bridgeDefinition(step), step.to.indexName), storedIndexHash: step.to.indexHash };
+  } else if (!toFinal && start.steps.length > 0 && from.info) {
+    toAfterStart = liveLayoutOf(step.to.indexName, from.info, to.layout.storedIndexHash);
+  }
+  // After the ordinary move, the old name is gone when it shared the bridge, an alias of the new index otherwise.
+  const fromAfter = step.movesKeys ? { ...ABSENT, storedIndexHash: from.layout.storedIndexHash } : from.layout;
+  const end = planSchemaRenameEnd(step, fromAfter, toAfterStart.physicalName, strategy);
+  return { start, end, toAfterStart };
 }
 
 /** Sweeps after the move, until one finds nothing to move: the app may write under the old prefix meanwhile. */
