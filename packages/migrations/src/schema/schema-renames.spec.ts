@@ -76,6 +76,10 @@ describe('schema renames', () => {
       ['index-only', 'field age: sortable false → true'],
     ]);
     expect(prefixChanges(schemaRenamePairs(renamedIndex)[0]!)).toBe(false);
+    const asked = unresolvedSchemaMessage(resolveSchemaRenames(changes([before], [after]), {}).unresolved);
+    expect(asked.message).toContain('Did you rename schema user:index to people?');
+    expect(asked.hint).toContain('--rename-schema user:index:people');
+    expect(asked.hint).toContain('--drop-schema user:index');
   });
 
   it('the snapshot keeps renamedFrom, validated; snapshots without it still load', async () => {

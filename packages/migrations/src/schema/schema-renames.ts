@@ -116,14 +116,23 @@ export function answerSchemaRename(changes: readonly IndexChange[], removed: Ind
   return changes.map((c) => (c.kind === 'added' && c.indexName === to.indexName ? { ...c, renamedFrom: removed.indexName } : c));
 }
 
+/** How a question names the two sides: by schema name, or by index name when only that changed. */
+export function schemaRenameLabels(from: IndexState, to: IndexState): { from: string; to: string } {
+  return from.schemaName !== to.schemaName ? { from: from.schemaName, to: to.schemaName } : { from: from.indexName, to: to.indexName };
+}
+
 /** Why `create` refuses, naming both ways on. */
 export function unresolvedSchemaMessage(unresolved: readonly UnresolvedSchema[]): { message: string; hint: string } {
   const lines = unresolved.map((u) => {
     const added = u.candidates.map((c) => `${c.schemaName} (${c.indexName}, keys ${c.definition.prefixes.map((p) => `${p}*`).join(', ')})`).join(' or ');
-    return `schema ${u.removed.schemaName} (${u.removed.indexName}, keys ${u.removed.definition.prefixes.map((p) => `${p}*`).join(', ')}) was removed and ${added} added with the same fields. Did you rename schema ${u.removed.schemaName} to ${u.candidates[0]!.schemaName}?`;
+    const label = schemaRenameLabels(u.removed, u.candidates[0]!);
+    return `schema ${u.removed.schemaName} (${u.removed.indexName}, keys ${u.removed.definition.prefixes.map((p) => `${p}*`).join(', ')}) was removed and ${added} added with the same fields. Did you rename schema ${label.from} to ${label.to}?`;
   });
-  const renames = unresolved.map((u) => `--rename-schema ${u.removed.schemaName}:${u.candidates[0]!.schemaName}`);
-  const drops = unresolved.map((u) => `--drop-schema ${u.removed.schemaName}`);
+  const renames = unresolved.map((u) => {
+    const label = schemaRenameLabels(u.removed, u.candidates[0]!);
+    return `--rename-schema ${label.from}:${label.to}`;
+  });
+  const drops = unresolved.map((u) => `--drop-schema ${u.candidates.some((c) => c.schemaName === u.removed.schemaName) ? u.removed.indexName : u.removed.schemaName}`);
   return {
     message: `No schema migration was written: it would leave the documents of ${unresolved.length} schema${unresolved.length === 1 ? '' : 's'} behind.\n${lines.map((l) => `  ${l}`).join('\n')}`,
     hint:

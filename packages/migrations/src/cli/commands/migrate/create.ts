@@ -6,7 +6,7 @@ import { formatClassified } from '../../../schema/classify';
 import type { IndexField } from '../../../schema/index-definition';
 import type { IndexState } from '../../../schema/diff';
 import type { RenameQuestion, UnresolvedField } from '../../../schema/renames';
-import type { SchemaRenameQuestion, UnresolvedSchema } from '../../../schema/schema-renames';
+import { schemaRenameLabels, type SchemaRenameQuestion, type UnresolvedSchema } from '../../../schema/schema-renames';
 import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface CreateOptions extends SchemaCliOptions {
@@ -93,7 +93,10 @@ const askSchemaRename: SchemaRenameQuestion = async (question: UnresolvedSchema)
     answer = await prompt<{ choice: string }>({
       type: 'select',
       name: 'choice',
-      message: `Did you rename schema ${removed.schemaName} to ${question.candidates[0]!.schemaName}?`,
+      message: (() => {
+        const label = schemaRenameLabels(removed, question.candidates[0]!);
+        return `Did you rename schema ${label.from} to ${label.to}?`;
+      })(),
       choices: [...question.candidates.map(renameTo), drop, abort],
     });
   } catch {
