@@ -8,10 +8,11 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { makeProject, runOm, spawnOm, waitUntil } from '../support/cli';
+import type Redis from 'ioredis';
+import { waitUntil } from '../support/cli';
 import { queryLoopOver, type Answer } from '../support/query-loop';
 import { describeWithRedisStack } from '../support/redis-stack';
+import { useStackProjects } from '../support/stack-project';
 
 const TIMEOUT = 240_000;
 const DOCS = 20_000;
@@ -36,35 +37,14 @@ function whoAnswered(rounds: Answer[][], full: number): string[] {
 }
 
 describeWithRedisStack('renamed schemas (om migrate create --rename-schema, run, rollback)', (stack) => {
+  const ctx = useStackProjects(stack, { timeoutMs: 200_000 });
+  const project = ctx.project;
   let redis: Redis;
   let queries: Redis;
-  const projects: { remove(): void }[] = [];
-
   beforeAll(() => {
-    redis = new Redis(stack.url);
-    queries = new Redis(stack.url);
+    redis = ctx.redis;
+    queries = ctx.queries;
   });
-  afterAll(() => {
-    redis?.disconnect();
-    queries?.disconnect();
-    for (const p of projects) p.remove();
-  });
-  beforeEach(() => redis.flushall());
-
-  function project(source: string) {
-    const p = makeProject({ 'src/models.ts': source });
-    projects.push(p);
-    const om = (...args: string[]) => runOm(['migrate', ...args, '--models', 'src/models.ts'], { cwd: p.dir, env: { REDIS_OM_URL: stack.url }, timeoutMs: 200_000 });
-    const spawn = (...args: string[]) => spawnOm(['migrate', ...args, '--models', 'src/models.ts'], { cwd: p.dir, env: { REDIS_OM_URL: stack.url }, timeoutMs: 200_000 });
-    const files = () => {
-      try {
-        return readdirSync(join(p.dir, 'migrations/schema-migrations')).sort();
-      } catch {
-        return [];
-      }
-    };
-    return { dir: p.dir, write: (text: string) => p.write('src/models.ts', text), om, spawn, files };
-  }
 
   async function seedHash(count: number, prefix = 'user:'): Promise<void> {
     for (let start = 0; start < count; start += 10_000) {
