@@ -10,6 +10,7 @@ import {
   unresolvedSchemaMessage,
 } from './schema-renames';
 import { buildSnapshot, validateSnapshot } from './snapshot';
+import { buildSchemaStatus } from './status';
 
 type Structure = 'HASH' | 'JSON';
 
@@ -89,6 +90,8 @@ describe('schema renames', () => {
     expect(loaded.changes.find((c) => c.kind === 'added')?.renamedFrom).toBe('user:index');
     const plain = buildSnapshot('initial', changes([], [await state('user', fields)]), new Date('2026-12-02T09:00:00Z'));
     expect(validateSnapshot(JSON.parse(JSON.stringify(plain)), `${plain.id}.json`).changes[0]?.renamedFrom).toBeUndefined();
+    const status = buildSchemaStatus([{ snapshot: loaded, file: `/p/${snapshot.id}.json`, checksum: 'x' }], [], { cwd: '/p' });
+    expect(status.migrations[0]!.classified.map((c) => [c.class, c.indexName])).toEqual([['document-dependent', 'person:index']]);
     const broken = { ...snapshot, changes: snapshot.changes.map((c) => (c.kind === 'added' ? { ...c, renamedFrom: 'nope:index' } : c)) };
     expect(() => validateSnapshot(broken, `${snapshot.id}.json`)).toThrow('is renamed from nope:index, which is not one index this migration removes');
   });
