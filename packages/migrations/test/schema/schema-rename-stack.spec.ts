@@ -9,6 +9,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Redis from 'ioredis';
+import { SchemaMigrator } from '../../src/schema/schema-migrator';
+import { appWriteNow } from '../support/app-write';
 import { waitUntil } from '../support/cli';
 import { queryLoopOver, type Answer } from '../support/query-loop';
 import { describeWithRedisStack } from '../support/redis-stack';
@@ -55,7 +57,7 @@ describeWithRedisStack('renamed schemas (om migrate create --rename-schema, run,
   }
 
   /** Every id checked: its document once under `to` with its fields, nothing under `from`. */
-  async function expectMovedHash(count: number, from: string, to: string): Promise<void> {
+  async function expectMovedHash(count: number, from: string, to: string, total = count): Promise<void> {
     const wrong: string[] = [];
     for (let start = 0; start < count; start += 5_000) {
       const read = redis.pipeline();
@@ -70,7 +72,7 @@ describeWithRedisStack('renamed schemas (om migrate create --rename-schema, run,
     }
     expect(wrong.slice(0, 5)).toEqual([]);
     expect(await countKeys(`${from}[0-9]*`)).toBe(0);
-    expect(await countKeys(`${to}[0-9]*`)).toBe(count);
+    expect(await countKeys(`${to}[0-9]*`)).toBe(total);
   }
 
   async function countKeys(pattern: string): Promise<number> {
@@ -213,6 +215,38 @@ describeWithRedisStack('renamed schemas (om migrate create --rename-schema, run,
       const rerun = await p.om('run', '-y');
       expect(rerun).toMatchObject({ code: 0 });
       await expectMovedHash(2_000, 'user:', 'person:');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'the sweep moves what the app wrote under the old prefix during the move (SchemaMigrator API)',
+    async () => {
+      const p = project(modelsSource(model('user', HASH_FIELDS, 'HASH')));
+      expect(await p.om('create', 'initial')).toMatchObject({ code: 0 });
+      expect(await p.om('run', '-y')).toMatchObject({ code: 0 });
+      await seedHash(5_000);
+      p.write(modelsSource(model('person', HASH_FIELDS, 'HASH')));
+      expect(await p.om('create', 'rename_user', '--rename-schema', 'user:person')).toMatchObject({ code: 0 });
+      const migrator = new SchemaMigrator({ models: 'src/models.ts', cwd: p.dir, redisUrl: stack.url, pollMs: 20 });
+      let written = 0;
+      migrator.on('movingKeys', ({ pass, progress }) => {
+        // An app still on the old model writes new documents after the move's last batch,
+        // where its SCAN is over: only the sweep can find them.
+        if (pass === 'move' && progress.fraction === 1) {
+          for (; written < 3; written++) appWriteNow(stack.url, 'HSET', `user:${5_000 + written}`, 'name', 'late', 'age', '1');
+        }
+      });
+      try {
+        await migrator.run();
+      } finally {
+        await migrator.close();
+      }
+      expect(written).toBe(3);
+      await expectMovedHash(5_000, 'user:', 'person:', 5_003);
+      for (let i = 5_000; i < 5_003; i++) expect(await redis.hgetall(`person:${i}`)).toEqual({ name: 'late', age: '1' });
+      const reply = (await redis.call('FT.SEARCH', 'person:index', '@name:{late}', 'LIMIT', '0', '0')) as unknown[];
+      expect(reply[0]).toBe(3);
     },
     TIMEOUT,
   );
