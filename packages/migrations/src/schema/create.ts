@@ -3,9 +3,10 @@ import { silentLogger, type Logger } from '../logger';
 import { validateMigrationName } from '../loading/migration-name';
 import { loadModelSchemas } from '../loading/models';
 import { compileSchemas, type CompiledIndex } from './compile';
-import { classifyChange, type ClassifiedChange } from './classify';
+import type { ClassifiedChange } from './classify';
 import { diffIndexStates, statesOfCompiled, type IndexChange } from './diff';
 import { answerRename, resolveRenames, unresolvedMessage, type RenameChoices, type RenameQuestion } from './renames';
+import { answerSchemaRename, classifyWithSchemaRenames, resolveSchemaRenames, unresolvedSchemaMessage, type SchemaRenameChoices, type SchemaRenameQuestion } from './schema-renames';
 import { buildSnapshot, stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { loadSnapshotsFrom, writeSnapshotTo, type SnapshotStore } from './snapshot-store';
 
@@ -20,7 +21,7 @@ export interface CreateResult {
 }
 
 /** Where `create` finds the models and puts the snapshot. */
-export interface CreateSchemaMigrationOptions extends RenameChoices {
+export interface CreateSchemaMigrationOptions extends RenameChoices, SchemaRenameChoices {
   /** Where the project's snapshots are: {@link fileSnapshotStore} on disk, or a generator's Tree. */
   readonly store: SnapshotStore;
   /** The models entry: a module exporting the project's redis-om Schemas. */
@@ -38,6 +39,11 @@ export interface CreateSchemaMigrationOptions extends RenameChoices {
    * Without it such a field makes `create` refuse.
    */
   readonly ask?: RenameQuestion;
+  /**
+   * Asks about each removed schema with a compatible added one that no `renameSchemas` /
+   * `dropSchemas` entry covers ("Did you rename schema X to Y?"). Without it `create` refuses.
+   */
+  readonly askSchema?: SchemaRenameQuestion;
   /** Write the snapshot even with changes classified `blocked` (the user handled the documents). */
   readonly force?: boolean;
   /** Ids of data migrations to apply before this snapshot (`--after`); see docs/ordering.md. */
@@ -46,7 +52,7 @@ export interface CreateSchemaMigrationOptions extends RenameChoices {
 
 /** Every difference of the changes, classified with their confirmed renames. Pure. */
 export function classifyChanges(changes: readonly IndexChange[]): ClassifiedChange[] {
-  return changes.flatMap((c) => classifyChange(c, c.renames ?? []));
+  return classifyWithSchemaRenames(changes);
 }
 
 /**
@@ -76,7 +82,15 @@ export async function createSchemaMigration(options: CreateSchemaMigrationOption
   const compiled = await compileModels(options.models, options.cwd, options.logger);
   const found = changesSinceSnapshots(options.store, compiled);
   if (found.length === 0) return { changes: found, classified: [] };
-  let { changes, unresolved } = resolveRenames(found, options);
+  const schemas = resolveSchemaRenames(found, options);
+  let schemaChanges = schemas.changes;
+  if (schemas.unresolved.length > 0 && options.askSchema) {
+    for (const question of schemas.unresolved) schemaChanges = answerSchemaRename(schemaChanges, question.removed, await options.askSchema(question));
+  } else if (schemas.unresolved.length > 0) {
+    const { message, hint } = unresolvedSchemaMessage(schemas.unresolved);
+    throw new ConfigError(message, { hint });
+  }
+  let { changes, unresolved } = resolveRenames(schemaChanges, options);
   if (unresolved.length > 0 && options.ask) {
     for (const question of unresolved) changes = answerRename(changes, question, await options.ask(question));
     unresolved = [];

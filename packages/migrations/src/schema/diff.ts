@@ -37,6 +37,11 @@ export interface IndexChange {
    * document of the model before the index switches, and `rollback` moves it back.
    */
   readonly renames?: readonly FieldRename[];
+  /**
+   * On an added index: the removed index it was renamed from (a confirmed schema rename, never
+   * guessed). `run` moves the documents to the new key prefix, or only the index name.
+   */
+  readonly renamedFrom?: string;
 }
 
 /** Index name → state. */

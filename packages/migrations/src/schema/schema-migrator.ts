@@ -6,7 +6,7 @@ import { ConfigError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { CheckpointStore } from '../batch/checkpoint';
 import { scanTransform } from '../batch/scan-transform';
-import type { BatchProgress } from '../batch/types';
+import type { BatchProgress, ScanFailure } from '../batch/types';
 import type { RedisClient } from '../redis/client';
 import { EngineState, type LockedRun } from '../state/engine-state';
 import type { CompiledIndex } from './compile';
@@ -28,6 +28,8 @@ import {
 } from './migration-plan';
 import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
+import { endSchemaRename, keysToMove, planSchemaRename, startSchemaRename, type SchemaRenameEnv } from './schema-rename-run';
+import { describeSchemaRename, schemaRenameStepsOf, withoutRetired, type SchemaRenameStep } from './schema-rename-steps';
 import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
 import { assertDataDependenciesApplied } from './data-dependencies';
@@ -61,10 +63,15 @@ export interface SchemaMigratorOptions extends SettingsInput {
 export interface MigrationEstimate {
   readonly id: string;
   readonly indexes: readonly IndexEstimate[];
+  /** Renamed schemas: documents to move to the new key prefix (SCAN count; 0 for an index-name change). */
+  readonly keyMoves?: readonly { readonly step: SchemaRenameStep; readonly keys: number }[];
 }
 
 /** How `create` treats removed fields and blocked changes (see {@link CreateSchemaMigrationOptions}). */
-export type SchemaCreateChoices = Pick<CreateSchemaMigrationOptions, 'renames' | 'drops' | 'ask' | 'force' | 'after'>;
+export type SchemaCreateChoices = Pick<
+  CreateSchemaMigrationOptions,
+  'renames' | 'drops' | 'ask' | 'force' | 'after' | 'renameSchemas' | 'dropSchemas' | 'askSchema'
+>;
 
 /** Events a {@link SchemaMigrator} emits while it works, for progress output. */
 export interface SchemaMigratorEvents {
@@ -75,6 +82,10 @@ export interface SchemaMigratorEvents {
   /** After every batch of a renamed field's scan (`copy` before the index switches, `move` after). */
   renaming: [{ step: RenameStep; phase: RenamePhase; progress: BatchProgress }];
   waitingForLock: [{ timeoutMs: number }];
+  /** After every batch of a renamed schema's key move (`move`, then `sweep` for keys written meanwhile). */
+  movingKeys: [{ step: SchemaRenameStep; pass: 'move' | 'sweep'; progress: BatchProgress }];
+  /** A document that could not move (its new key exists): it stays where it is. */
+  failure: [{ id: string; failure: ScanFailure }];
 }
 
 /** What one migration would send, per index. */
@@ -85,6 +96,8 @@ export interface PlannedMigration {
   readonly classified?: readonly ClassifiedChange[];
   /** Renamed fields: copied in every document before `plans`, the old field removed after. */
   readonly renames?: readonly RenameStep[];
+  /** Renamed schemas: documents moved to the new key prefix (or only the index renamed) around `plans`. */
+  readonly schemaRenames?: readonly SchemaRenameStep[];
 }
 
 /** What `run` or `rollback` did (or would do). */
@@ -183,9 +196,10 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       for (const { snapshot } of pending) {
         out.push({
           id: snapshot.id,
-          plans: await this.planMoves(redis, movesOf(snapshot, 'up'), existing, predicted),
+          plans: await this.planWithSchemaRenames(redis, snapshot, 'up', movesOf(snapshot, 'up'), existing, predicted),
           classified: classifyChanges(snapshot.changes),
           renames: renameStepsOf(snapshot, 'up'),
+          schemaRenames: schemaRenameStepsOf(snapshot, 'up'),
         });
       }
       return out;
@@ -214,7 +228,8 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
           const keys = !options.count || move.target === null ? null : (renames[0]?.keys ?? (await countKeys(redis, move.target.definition)));
           indexes.push(estimateIndex({ indexName: move.indexName, strategy: this.strategy, builds, live: info?.size ?? null, keys, renames }));
         }
-        out.push({ id: snapshot.id, indexes });
+        const keyMoves = options.count ? await Promise.all(schemaRenameStepsOf(snapshot, 'up').map(async (step) => ({ step, keys: await keysToMove(redis, step) }))) : [];
+        out.push({ id: snapshot.id, indexes, ...(keyMoves.length > 0 ? { keyMoves } : {}) });
       }
       return out;
     });
@@ -271,7 +286,12 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const moves = planSchemaRollback(this.snapshots(), run.entries, id);
       const snapshot = this.snapshots().find((s) => s.snapshot.id === id)!.snapshot;
       if (dryRun) {
-        return { dryRun, migrations: [{ id, plans: await this.planMoves(run.redis, moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down') }] };
+        return {
+          dryRun,
+          migrations: [
+            { id, plans: await this.planWithSchemaRenames(run.redis, snapshot, 'down', moves, await listIndexes(run.redis)), renames: renameStepsOf(snapshot, 'down'), schemaRenames: schemaRenameStepsOf(snapshot, 'down') },
+          ],
+        };
       }
       return { dryRun, migrations: [await this.revertSnapshot(run, snapshot, moves)] };
     });
@@ -328,6 +348,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     return migrations.flatMap((m) => [
       `Migration ${m.id}:`,
       ...formatClassified(m.classified ?? []),
+      ...(m.schemaRenames ?? []).flatMap((step) => describeSchemaRename(step).map((line) => `  ${line}`)),
       ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'copy')}`),
       ...formatPlan(m.plans),
       ...(m.renames ?? []).map((step) => `  ${describeRenameStep(step, 'move')}`),
@@ -359,6 +380,25 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   }
 
   /**
+   * The plans of a snapshot's moves with its schema renames around them: the bridge (or alias)
+   * first, the ordinary moves planned from what it leaves, the old names retired last. Sends nothing.
+   */
+  private async planWithSchemaRenames(
+    redis: RedisClient,
+    snapshot: SchemaSnapshot,
+    direction: 'up' | 'down',
+    moves: readonly IndexMove[],
+    existing: readonly string[],
+    predicted = new Map<string, LiveLayout>(),
+  ): Promise<IndexPlan[]> {
+    const steps = schemaRenameStepsOf(snapshot, direction);
+    const renamed = await Promise.all(steps.map((step) => planSchemaRename(redis, step, existing, this.strategy)));
+    renamed.forEach((r, i) => predicted.set(steps[i]!.to.indexName, r.toAfterStart));
+    const ordinary = await this.planMoves(redis, withoutRetired(moves, steps), existing, predicted);
+    return [...renamed.map((r) => r.start), ...ordinary, ...renamed.map((r) => r.end)];
+  }
+
+  /**
    * A snapshot's moves with its renamed fields: every document gets the new field first (the
    * live index keeps answering from the old one), then the index moves, then the old field is
    * removed. Each scan keeps its checkpoint until the migration is recorded, so a rerun after a
@@ -366,10 +406,32 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    */
   private async applyWithRenames(run: LockedRun, snapshot: SchemaSnapshot, direction: 'up' | 'down', moves: readonly IndexMove[] = movesOf(snapshot, direction)): Promise<IndexPlan[]> {
     const steps = renameStepsOf(snapshot, direction);
+    // A renamed schema: the documents move under a bridge index first; the old name is
+    // retired after the new one switched, instead of being removed like a deleted model.
+    const schemaSteps = schemaRenameStepsOf(snapshot, direction);
+    const env = this.schemaRenameEnv(run, snapshot.id);
+    for (const step of schemaSteps) await startSchemaRename(env, step);
     await this.renameData(run, snapshot.id, steps, 'copy');
-    const plans = await this.apply(run, moves);
+    const plans = await this.apply(run, withoutRetired(moves, schemaSteps));
     await this.renameData(run, snapshot.id, steps, 'move');
+    for (const step of schemaSteps) plans.push(await endSchemaRename(env, step));
     return plans;
+  }
+
+  private schemaRenameEnv(run: LockedRun, migrationId: string): SchemaRenameEnv {
+    return {
+      run,
+      migrationId,
+      strategy: this.strategy,
+      logger: this.logger,
+      statePrefix: this.engine.statePrefix,
+      send: (plan) => this.send(run, plan),
+      onProgress: (step, pass, progress) => this.emit('movingKeys', { step, pass, progress }),
+      onFailure: (failure) => {
+        this.logger.warn(`${failure.scan}: ${failure.key}: ${failure.reason}`);
+        this.emit('failure', { id: migrationId, failure });
+      },
+    };
   }
 
   private async renameData(run: LockedRun, migrationId: string, steps: readonly RenameStep[], phase: RenamePhase): Promise<void> {
@@ -427,15 +489,7 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       const [{ layout }, existing] = await Promise.all([readLiveLayout(run.redis, move.indexName, move.hashName), listIndexes(run.redis)]);
       const plan = planMove(move, layout, existing, this.strategy);
       this.logger.info(plan.summary);
-      await executePlan(run.redis, plan, {
-        ...this.waitOptions,
-        onCommand: (argv, why) => {
-          run.assertHeld();
-          this.emit('command', { argv, why });
-          this.logger.debug(`  ${argv.join(' ')}`);
-        },
-        onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
-      });
+      await this.send(run, plan);
       if (move.target !== null && !plan.steps.some((step) => step.kind === 'wait-indexed')) {
         // The definition was already live, e.g. left by a recreate that failed on indexing
         // failures or stopped while indexing: it counts as applied only once fully indexed
@@ -448,6 +502,19 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
       plans.push(plan);
     }
     return plans;
+  }
+
+  /** Sends a plan while the lock is held, reporting each command and the indexing progress. */
+  private send(run: LockedRun, plan: IndexPlan): Promise<void> {
+    return executePlan(run.redis, plan, {
+      ...this.waitOptions,
+      onCommand: (argv, why) => {
+        run.assertHeld();
+        this.emit('command', { argv, why });
+        this.logger.debug(`  ${argv.join(' ')}`);
+      },
+      onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
+    });
   }
 
   private requireModels(): string {

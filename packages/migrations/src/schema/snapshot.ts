@@ -32,6 +32,8 @@ const changeSchema = z
     before: indexStateSchema.nullable(),
     after: indexStateSchema.nullable(),
     renames: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) }).strict()).min(1).optional(),
+    /** A schema rename (on an added index): the removed index of the same snapshot it replaces. */
+    renamedFrom: z.string().min(1).optional(),
   })
   .strict();
 
@@ -75,6 +77,7 @@ export function buildSnapshot(name: string, changes: readonly IndexChange[], now
       before: c.before,
       after: c.after,
       ...(c.renames && c.renames.length > 0 ? { renames: c.renames.map((r) => ({ from: r.from, to: r.to })) } : {}),
+      ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}),
     })),
   };
 }
@@ -121,6 +124,15 @@ export function validateSnapshot(data: unknown, file: string): SchemaSnapshot {
       if (change.kind !== 'changed' || !from || !to || change.before!.definition.on !== change.after!.definition.on) {
         throw new SnapshotError(file, `Schema migration ${file} is not valid: rename ${rename.from} → ${rename.to} of ${change.indexName} does not name a field before and a field after`, {
           hint: 'Renames are written by `om migrate create --rename old:new`; restore the file from git or create it again.',
+        });
+      }
+    }
+    if (change.renamedFrom !== undefined) {
+      const removed = snapshot.changes.find((c) => c.kind === 'removed' && c.indexName === change.renamedFrom);
+      const claimed = snapshot.changes.filter((c) => c.renamedFrom === change.renamedFrom).length;
+      if (change.kind !== 'added' || !removed || claimed > 1 || removed.before!.definition.on !== change.after!.definition.on) {
+        throw new SnapshotError(file, `Schema migration ${file} is not valid: ${change.indexName} is renamed from ${change.renamedFrom}, which is not one index this migration removes`, {
+          hint: 'Schema renames are written by `om migrate create --rename-schema old:new`; restore the file from git or create it again.',
         });
       }
     }

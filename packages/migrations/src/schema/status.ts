@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { LedgerEntry } from '../state/ledger';
 import { countStatus, type StatusCounts } from '../state/status-counts';
 import { classifyChange, type ClassifiedChange } from './classify';
+import { classifyWithSchemaRenames } from './schema-renames';
 import type { IndexChange } from './diff';
 import type { LoadedSnapshot } from './snapshot-store';
 
@@ -54,7 +55,7 @@ export function buildSchemaStatus(
       appliedAt: entry?.appliedAt,
       batch: entry?.batch,
       changedSinceApplied: entry !== undefined && entry.checksum !== checksum,
-      classified: snapshot.changes.flatMap((c) => classifyChange(c, c.renames ?? [])),
+      classified: classifyWithSchemaRenames(snapshot.changes),
     };
   });
   const ids = new Set(snapshots.map((s) => s.snapshot.id));

@@ -9,6 +9,9 @@ import { makeProject, runOm, runOmInTerminal } from '../support/cli';
 
 const models = (fields: string) => `import { Schema } from 'redis-om';\nexport const user = new Schema('user', { ${fields} }, { dataStructure: 'HASH' });\n`;
 
+// Each test starts the bin three times (one in a pseudo-terminal): seconds on a busy machine.
+const TIMEOUT = 30_000;
+
 describe('om migrate create: a removed field is asked about, never guessed', () => {
   const projects: { remove(): void }[] = [];
   afterAll(() => projects.forEach((p) => p.remove()));
@@ -32,7 +35,7 @@ describe('om migrate create: a removed field is asked about, never guessed', () 
     expect(asked.code).toBe(0);
     expect(files()).toHaveLength(2);
     expect(snapshot(1).changes[0].renames).toEqual([{ from: 'name', to: 'fullName' }]);
-  });
+  }, TIMEOUT);
 
   it('on a terminal, "no" drops it (no rename recorded); without a terminal it refuses and writes nothing', async () => {
     const { p, files, snapshot } = renamedProject();
@@ -49,5 +52,19 @@ describe('om migrate create: a removed field is asked about, never guessed', () 
     expect(files()).toHaveLength(2);
     expect(snapshot(1).changes[0].renames).toBeUndefined();
     expect(dropped.stdout).toMatch(/index-only +user:index: field name removed \(HASH field name\)/);
-  });
+  }, TIMEOUT);
+
+  it('a renamed schema, on a terminal: "Did you rename schema user to person?", Enter records renamedFrom', async () => {
+    const { p, files, snapshot } = renamedProject();
+    expect(await runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts'], { cwd: p.dir })).toMatchObject({ code: 0 });
+    p.write('src/models.ts', models("name: { type: 'string' }, age: { type: 'number' }").replace("new Schema('user'", "new Schema('person'"));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const asked = await runOmInTerminal(['migrate', 'create', 'rename_user', '--models', 'src/models.ts'], '\r', { cwd: p.dir });
+    expect(asked.stdout).toContain('Did you rename schema user to person?');
+    expect(asked.stdout).toContain('yes: renamed to person (move every document to person:, index person:index)');
+    expect(asked.code).toBe(0);
+    expect(files()).toHaveLength(2);
+    expect(snapshot(1).changes.find((c: { kind: string }) => c.kind === 'added').renamedFrom).toBe('user:index');
+    expect(asked.stdout).toMatch(/document-dependent +person:index: schema user renamed to person/);
+  }, TIMEOUT);
 });

@@ -4,11 +4,13 @@
  * values in every document while an app keeps querying (the old name answers until the swap,
  * the new one after, never neither), and `rollback` moves them back.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { makeProject, runOm, spawnOm, waitUntil } from '../support/cli';
+import type Redis from 'ioredis';
+import { waitUntil } from '../support/cli';
+import { queryLoop } from '../support/query-loop';
 import { describeWithRedisStack } from '../support/redis-stack';
+import { useStackProjects } from '../support/stack-project';
 
 const TIMEOUT = 180_000;
 const DOCS = 20_000;
@@ -16,69 +18,15 @@ const DOCS = 20_000;
 const modelsSource = (name: string, fields: object, dataStructure: 'HASH' | 'JSON') =>
   `import { Schema } from 'redis-om';\nexport const model = new Schema(${JSON.stringify(name)}, ${JSON.stringify(fields)}, { dataStructure: '${dataStructure}' });\n`;
 
-/** One answer of the query loop: the total, or the error text. */
-type Answer = number | string;
-
-/**
- * Sends `queries` back to back until stopped, and keeps each round's answers: what an app that
- * queries the index name all along sees during a migration.
- */
-function queryLoop(redis: Redis, index: string, queries: readonly string[]): { stop(): Promise<Answer[][]> } {
-  const rounds: Answer[][] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const round: Answer[] = [];
-      for (const q of queries) {
-        try {
-          const reply = (await redis.call('FT.SEARCH', index, q, 'LIMIT', '0', '0', 'TIMEOUT', '0')) as unknown[];
-          round.push(Number(reply[0]));
-        } catch (error) {
-          round.push((error as Error).message);
-        }
-      }
-      rounds.push(round);
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return rounds;
-    },
-  };
-}
-
 describeWithRedisStack('renamed fields (om migrate create --rename, run, rollback)', (stack) => {
+  const ctx = useStackProjects(stack, { timeoutMs: 120_000 });
+  const project = ctx.project;
   let redis: Redis;
   let queries: Redis;
-  const projects: { remove(): void }[] = [];
-
   beforeAll(() => {
-    redis = new Redis(stack.url);
-    queries = new Redis(stack.url);
+    redis = ctx.redis;
+    queries = ctx.queries;
   });
-  afterAll(() => {
-    redis?.disconnect();
-    queries?.disconnect();
-    for (const p of projects) p.remove();
-  });
-  beforeEach(() => redis.flushall());
-
-  function project(source: string) {
-    const p = makeProject({ 'src/models.ts': source });
-    projects.push(p);
-    const om = (...args: string[]) => runOm(['migrate', ...args, '--models', 'src/models.ts'], { cwd: p.dir, env: { REDIS_OM_URL: stack.url }, timeoutMs: 120_000 });
-    const files = () => {
-      try {
-        return readdirSync(join(p.dir, 'migrations/schema-migrations')).sort();
-      } catch {
-        return [];
-      }
-    };
-    const spawn = (...args: string[]) => spawnOm(['migrate', ...args, '--models', 'src/models.ts'], { cwd: p.dir, env: { REDIS_OM_URL: stack.url } });
-    return { dir: p.dir, write: (text: string) => p.write('src/models.ts', text), om, spawn, files };
-  }
 
   /** Every key of the model: the fields (HASH) or the document (JSON). */
   async function everyDocument(pattern: string, type: 'hash' | 'ReJSON-RL', read: (key: string) => Promise<unknown>): Promise<Map<string, unknown>> {

@@ -185,6 +185,22 @@ describe('@om/nx:schema-migration', () => {
     expect(logged()).toMatch(/document-dependent +person:index: field name renamed to fullName \(HASH field name → fullName\)/);
   });
 
+  it('a renamed schema: refuses without renameSchema or dropSchema, then records renamedFrom and shows it classified', async () => {
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'app' }, NOW);
+    ws.write('apps/app/src/models.ts', modelsSource().replace("new Schema('person'", "new Schema('customer'"));
+    jest.resetModules();
+    await expect(schemaMigrationGenerator(tree, { name: 'rename_person', project: 'app' }, LATER)).rejects.toThrow(
+      /it would leave the documents of 1 schema behind\.[\s\S]*Did you rename schema person to customer\?[\s\S]*--rename-schema person:customer/,
+    );
+    expect(tree.exists(`${DIR}/20250103_030405_rename_person.json`)).toBe(false);
+    info.mockClear();
+    jest.resetModules();
+    await schemaMigrationGenerator(tree, { name: 'rename_person', project: 'app', renameSchema: ['person:customer'] }, LATER);
+    const snapshot = JSON.parse(tree.read(`${DIR}/20250103_030405_rename_person.json`, 'utf8')!);
+    expect(snapshot.changes.find((c: { kind: string }) => c.kind === 'added').renamedFrom).toBe('person:index');
+    expect(logged()).toMatch(/document-dependent +customer:index: schema person renamed to customer \(keys person:\* → customer:\*/);
+  });
+
   it('a dropped field: --drop writes the index-only removal', async () => {
     ws.write('apps/app/src/models.ts', modelsSource(", age: { type: 'number' }"));
     jest.resetModules();

@@ -72,6 +72,8 @@ export async function schemaMigrationGenerator(
       logger: devkitLogger,
       renames: options.rename,
       drops: options.drop,
+      renameSchemas: options.renameSchema,
+      dropSchemas: options.dropSchema,
       force: options.force,
       after: options.after,
     });

@@ -12,6 +12,10 @@ export interface SchemaMigrationGeneratorSchema {
   drop?: string[];
   /** Ids of data migrations to apply before this snapshot (`migrate-all` runs both in order). */
   after?: string[];
+  /** Renamed schemas as old:new (schemaName or indexName); `migrate` moves their documents to the new key prefix. */
+  renameSchema?: string[];
+  /** Removed schemas whose documents stay behind on purpose. */
+  dropSchema?: string[];
   /** Write the snapshot despite blocked changes. */
   force?: boolean;
   skipFormat?: boolean;

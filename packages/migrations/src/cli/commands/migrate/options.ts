@@ -1,4 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { relative, resolve } from 'node:path';
+import { defaultReportPath, FailureReport } from '../../failure-report';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
 import { formatEstimates } from '../../../schema/estimate';
@@ -84,7 +86,14 @@ export async function printPendingPlan(migrator: SchemaMigrator): Promise<Planne
 export async function finishPreview(migrator: SchemaMigrator, done: string): Promise<void> {
   const estimates = await migrator.estimate({ count: true });
   console.log('Estimate:');
-  for (const m of estimates) console.log([`Migration ${m.id}:`, ...formatEstimates(m.indexes)].join('\n'));
+  for (const m of estimates) {
+    const moves = (m.keyMoves ?? []).map(({ step, keys }) =>
+      step.movesKeys
+        ? `  ${step.from.indexName} → ${step.to.indexName}: ${keys} documents to move (SCAN of ${step.from.definition.prefixes.map((p) => `${p}*`).join(', ')}), and the bridge and new index to build`
+        : `  ${step.from.indexName} → ${step.to.indexName}: index name only, no documents to move`,
+    );
+    console.log([`Migration ${m.id}:`, ...moves, ...formatEstimates(m.indexes)].join('\n'));
+  }
   await migrator.checkSwapMemory();
   console.log(done);
 }
@@ -131,6 +140,31 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
   } finally {
     await migrator.close();
   }
+}
+
+/**
+ * Follows the key moves of renamed schemas: a progress line per batch pass decile, and every
+ * document that could not move into a failure report (`<migrations>/.om-reports/…-<command>.jsonl`),
+ * named on the console at the first one. Returns what closes the report.
+ */
+export function followKeyMoves(migrator: SchemaMigrator, command: string): { close(): void } {
+  const { cwd, migrationsDir, redisUrl } = migrator.settings;
+  let report: FailureReport | undefined;
+  migrator.on('failure', ({ id, failure }) => {
+    if (!report) {
+      report = new FailureReport(defaultReportPath(resolve(cwd, migrationsDir), command), { command: command.replace('-', ' '), cwd, redisUrls: [redisUrl] });
+      console.log(`  documents that cannot move are listed in ${relative(cwd, report.path) || report.path}`);
+    }
+    report.add(failure, id);
+  });
+  const shown = new Map<string, number>();
+  migrator.on('movingKeys', ({ pass, progress }) => {
+    const step = Math.floor(progress.fraction * 10);
+    if (pass !== 'move' || shown.get(progress.name) === step) return;
+    shown.set(progress.name, step);
+    console.log(`  moving keys: ${progress.counters.converted} moved, ${progress.counters.keys} scanned (${Math.round(progress.fraction * 100)}%)`);
+  });
+  return { close: () => report?.close() };
 }
 
 /** Prints indexing progress while a migrator (schema, or `migrate-all`'s) builds indexes: one line per 10 %. */

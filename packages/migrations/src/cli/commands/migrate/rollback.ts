@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import { confirmOrAbort } from '../../confirm';
-import { showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { followKeyMoves, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RollbackOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -26,7 +26,8 @@ export function rollbackCommand(): Command {
       }
       await confirmOrAbort(`Roll back schema migration ${id}?`, options);
       showIndexingProgress(migrator);
-      await migrator.rollback(id);
+      const moves = followKeyMoves(migrator, 'migrate-rollback');
+      await migrator.rollback(id).finally(() => moves.close());
       console.log(`Rolled back ${id}.`);
     }),
   );

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { confirmOrAbort } from '../../confirm';
-import { finishPreview, maxSwapMemoryOption, printPendingPlan, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { finishPreview, maxSwapMemoryOption, printPendingPlan, followKeyMoves, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RunOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -23,7 +23,8 @@ export function runCommand(): Command {
       await migrator.checkSwapMemory();
       await confirmOrAbort(`Apply ${planned.length} schema migration${planned.length === 1 ? '' : 's'} (${migrator.strategy})?`, options);
       showIndexingProgress(migrator);
-      const result = await migrator.run();
+      const moves = followKeyMoves(migrator, 'migrate-run');
+      const result = await migrator.run().finally(() => moves.close());
       console.log(`Applied ${result.migrations.length} schema migration${result.migrations.length === 1 ? '' : 's'}${result.batch ? ` (batch ${result.batch})` : ''}.`);
     }),
   );
