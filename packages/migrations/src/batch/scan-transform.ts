@@ -1,10 +1,10 @@
 import type { RedisClient } from '../redis/client';
-import { CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
+import { CheckpointSaver, CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
 import { ConnectionLostError, InterruptedError, OmError, describeCause } from '../errors';
-import { scanNodes, type ScanNode } from '../redis/nodes';
+import { currentMaster, isTopologyError, scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
@@ -25,7 +25,8 @@ export const DEFAULT_BATCH_SIZE = 1000;
 
 /**
  * The batched scan-transform-write loop behind the built-in datetime migration and
- * `ctx.scanTransform()`: SCAN MATCH … COUNT n TYPE … on every master, one pipeline of reads per
+ * `ctx.scanTransform()`: SCAN MATCH … COUNT n TYPE … on every master (the masters of a cluster
+ * walked at once, each with its own cursor; a `maxRate` is their total), one pipeline of reads per
  * batch, the transform, one pipeline of compare-and-set writes per batch (see scripts.ts for
  * why Lua), and a checkpoint of constant size saved after every batch. Memory holds one batch:
  * keys are never collected across batches.
@@ -88,14 +89,20 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
     const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
+    // The walkers of a cluster's masters move one checkpoint: its saves go out in order.
+    const saver = new CheckpointSaver(store, () => ({ ...scan, updatedAt: new Date().toISOString() }));
+    // The first error of any walker: the others stop at their next batch boundary.
+    let failure: { error: unknown } | undefined;
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
     /**
      * Walks one node from its cursor to the end: 'done'; 'restarted' when its server process
      * changed under it (walked again from 0); 'retry' when the connection dropped and came back
-     * to the same process (walked again from the last batch written).
+     * to the same process (walked again from the last batch written); 'moved' when the node
+     * answered that it serves the keys no longer (a failover: see {@link moveOn}); 'stopped'
+     * when another walker failed.
      */
-    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry'> => {
+    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry' | 'moved' | 'stopped'> => {
       const node = nodes[n]!;
       const entry = scan.nodes[n]!;
       // One batch ahead: while this batch is transformed and written, the next one is scanned
@@ -116,7 +123,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         await inFlight?.catch(() => undefined);
         rescanNotice(spec, env, entry, runId, 'during the scan');
         restart(scan, entry, runId);
-        if (!dryRun) await store.save({ ...scan, updatedAt: new Date().toISOString() });
+        if (!dryRun) await saver.save();
         return 'restarted';
       };
       try {
@@ -140,12 +147,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           } catch (error) {
             await inFlight;
             if (error instanceof BatchStoppedError && !dryRun) {
-              await store.save({ ...scan, updatedAt: new Date().toISOString(), lastError: error.failure });
+              scan.lastError = error.failure;
+              await saver.save();
             }
             throw error;
           }
           await inFlight;
           // A batch boundary: everything read so far is written and checkpointed.
+          if (failure) return 'stopped';
           if (env.signal?.aborted) throw interrupted(env.signal.reason, spec, scan, dryRun);
           inFlight = commit(node, entry, page.next, writes, delta);
           inFlight.catch(() => undefined);
@@ -164,6 +173,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         // failed, not resent): once it answers again, go on from the last batch written, or
         // from 0 on another process. After the client gives up, the scan stops (below).
         const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (isTopologyError(cause)) {
+          await inFlight?.catch(() => undefined);
+          return 'moved';
+        }
         if (!isPassingConnectionError(cause, node.client)) throw error;
         await inFlight?.catch(() => undefined);
         ServerIdentity.of(node.client).suspect();
@@ -209,7 +222,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
-      if (!saved) await store.save(scan);
+      if (!saved) await saver.save();
       const elapsedMs = performance.now() - started;
       const fraction = overallFraction(scan, keyCounts);
       spec.onBatch?.({
@@ -222,16 +235,60 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       });
     };
 
-    // Complete means every node walked from cursor 0 to the end on one server process, still
-    // the one answering once all are walked: a master done early may fail over while others
-    // are scanned, and is then walked again.
-    for (;;) {
-      for (let n = 0; n < nodes.length; n += 1) {
-        while (!scan.nodes[n]!.done && (await walk(n)) !== 'done');
+    /**
+     * Follows node `n`'s keys to the master that serves them now: after a failover, the promoted
+     * replica, walked from cursor 0 (its cursors are its own); the same master (a resharding
+     * moved some keys away and back, or the cluster was between configurations), walked on
+     * from the last batch written.
+     */
+    const moveOn = async (n: number, when: string): Promise<void> => {
+      const old = nodes[n]!;
+      const master = await currentMaster(redis, old);
+      if (!master) {
+        throw new OmError(`${spec.name}: no master of the cluster serves the keys of ${old.id} any more (checked for 30s after it answered with a redirection).`, {
+          hint: 'Nothing is recorded as applied; the checkpoint is kept. Run the same command again once CLUSTER INFO says cluster_state:ok.',
+        });
       }
+      if (master.id === old.id) return;
+      nodes[n] = master;
+      watches[n] = await watchNode(master);
+      const entry = scan.nodes[n]!;
+      env.logger.warn(
+        `${spec.name}: the keys of ${old.id} are served by ${master.id} now (a failover ${when}); a SCAN cursor means nothing there, so it is scanned again from the start (values converted already are left alone).`,
+      );
+      entry.node = master.id;
+      restart(scan, entry, watches[n]!.runId);
+      if (!dryRun) await saver.save();
+    };
+
+    /** Walks node `n` until it is done or another walker failed; records the first failure. */
+    const walkToEnd = async (n: number): Promise<void> => {
+      try {
+        while (!scan.nodes[n]!.done && !failure) {
+          if ((await walk(n)) === 'moved') await moveOn(n, 'during the scan');
+        }
+      } catch (error) {
+        failure ??= { error };
+      }
+    };
+
+    // Complete means every node walked from cursor 0 to the end on one server process, still
+    // the one answering (and still the master of its keys) once all are walked: a master done
+    // early may fail over while others are scanned, and is then walked again.
+    for (;;) {
+      await Promise.all(nodes.map((_, n) => walkToEnd(n)));
+      if (failure) throw failure.error;
       let again = false;
       for (let n = 0; n < nodes.length; n += 1) {
         const entry = scan.nodes[n]!;
+        if (nodes[n]!.clustered) {
+          const was = nodes[n]!.id;
+          await moveOn(n, 'after its scan completed');
+          if (nodes[n]!.id !== was) {
+            again = true;
+            continue;
+          }
+        }
         const check = await watches[n]!.unchanged(entry.runId);
         if (check.same) continue;
         rescanNotice(spec, env, entry, check.runId, 'after its scan completed');
