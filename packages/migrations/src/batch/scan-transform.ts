@@ -87,7 +87,9 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const fractionAtStart = overallFraction(scan, keyCounts);
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
     const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate);
-    const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
+    // One bucket for every walker (the rate is the total), holding a batch per walker: a
+    // walker's batch is never waited off because the others took the one batch's worth.
+    const pacer = new BatchPacer(spec.maxRate, batchSize * nodes.length, env.signal);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
     // The walkers of a cluster's masters move one checkpoint: its saves go out in order.
     const saver = new CheckpointSaver(store, () => ({ ...scan, updatedAt: new Date().toISOString() }));

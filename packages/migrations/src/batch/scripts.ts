@@ -70,10 +70,22 @@ return conflicts`;
  * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
  * its counters were computed assuming so; otherwise the caller saves the right ones.
  */
-export const HASH_COMPARE_AND_SET_BATCH = `
+export const HASH_COMPARE_AND_SET_BATCH = hashBatch(true);
+
+/**
+ * HASH, a whole batch on one master of a cluster: as {@link HASH_COMPARE_AND_SET_BATCH} without
+ * the checkpoint (it lives in a slot of its own, maybe on another master): KEYS = the batch's
+ * keys; ARGV = for each key n, then n triples. A cluster refuses a call whose keys span slots,
+ * unless the script says `allow-cross-slot-keys` (Redis 7.0+, in its shebang line); the keys
+ * must still all be served by the node (else the call fails and the batch goes one key per call).
+ */
+export const HASH_COMPARE_AND_SET_NODE_BATCH = `#!lua flags=allow-cross-slot-keys\n${hashBatch(false)}`;
+
+function hashBatch(withCheckpoint: boolean): string {
+  return `
 local conflicts = {}
-local a = 3
-for k = 1, #KEYS - 1 do
+local a = ${withCheckpoint ? 3 : 1}
+for k = 1, #KEYS${withCheckpoint ? ' - 1' : ''} do
   local n = tonumber(ARGV[a])
   a = a + 1
   local fields = {}
@@ -93,8 +105,8 @@ for k = 1, #KEYS - 1 do
   if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
   a = a + 3 * n
 end
-if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end
-return conflicts`;
+${withCheckpoint ? "if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end\n" : ''}return conflicts`;
+}
 
 /**
  * A renamed HASH field, one key: KEYS[1]; ARGV = source field, expected, value, target field,
