@@ -219,17 +219,18 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         writes.forEach((w, i) => decisions.tallyWritten(w, result.conflicts[i]!, delta));
         saved = result.saved;
       }
-      const counters = scan.counters;
-      Object.assign(counters, added(counters, delta));
+      Object.assign(scan.counters, added(scan.counters, delta));
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
+      // As of this batch: other walkers may commit theirs while the save is on its way.
+      const counters = { ...scan.counters };
+      const fraction = overallFraction(scan, keyCounts);
       if (!saved) await saver.save();
       const elapsedMs = performance.now() - started;
-      const fraction = overallFraction(scan, keyCounts);
       spec.onBatch?.({
         name: spec.name,
-        counters: { ...counters },
+        counters,
         fraction,
         keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
         elapsedMs,
