@@ -8,9 +8,11 @@ import { currentMaster, isTopologyError, scanNodes, type ScanNode } from '../red
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
+import { scanShares } from './shares';
 import { BatchPacer } from './pace';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
+  addCounters,
   emptyCounters,
   type BatchCounters,
   type JsonValue,
@@ -44,6 +46,13 @@ export const DEFAULT_BATCH_SIZE = 1000;
  */
 export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec, env: ScanEnvironment): Promise<ScanTransformResult> {
   validateSpec(spec);
+  const { share } = env;
+  if (share && !spec.dryRun) return scanShares(redis, spec, { ...env, share }, (r, s, e, node) => walkNodes(r, s, { ...e, share: undefined }, node));
+  return walkNodes(redis, spec, env);
+}
+
+/** Walks every master (or only the one whose first slot is `onlySlot`) from its checkpoint to the end. */
+async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanEnvironment, onlySlot?: number): Promise<ScanTransformResult> {
   const started = performance.now();
   const dryRun = spec.dryRun ?? false;
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -52,6 +61,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   let state: Checkpoint | undefined;
   try {
     nodes = await scanNodes(redis);
+    if (onlySlot !== undefined) {
+      nodes = nodes.filter((n) => n.slot === onlySlot);
+      if (nodes.length === 0) throw new OmError(`${spec.name}: no master serves slot ${onlySlot} now.`, { hint: 'Run again once CLUSTER INFO says cluster_state:ok.' });
+    }
     const watches = await Promise.all(nodes.map((n) => watchNode(n)));
     const saved = dryRun || spec.resume === false ? undefined : await store.get(spec.name);
     const usable = saved && compatible(saved, spec, nodes, env);
@@ -201,7 +214,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       delta.batches = 1;
       const moved = (counts: BatchCounters): Checkpoint => ({
         ...scan,
-        counters: added(scan.counters, counts),
+        counters: addCounters(scan.counters, counts),
         nodes: scan.nodes.map((e) => (e === entry ? { ...e, cursor: next, done: next === '0' } : e)),
         updatedAt: new Date().toISOString(),
       });
@@ -219,7 +232,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         writes.forEach((w, i) => decisions.tallyWritten(w, result.conflicts[i]!, delta));
         saved = result.saved;
       }
-      Object.assign(scan.counters, added(scan.counters, delta));
+      Object.assign(scan.counters, addCounters(scan.counters, delta));
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
@@ -326,11 +339,6 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
 
 const NO_CONFLICTS: ReadonlySet<string> = new Set();
 
-function added(a: BatchCounters, b: BatchCounters): BatchCounters {
-  const sum = { ...a };
-  for (const k of Object.keys(sum) as (keyof BatchCounters)[]) sum[k] += b[k];
-  return sum;
-}
 
 /** A node's server identity as a scan tracks it: the process it started on, and when it was last confirmed. */
 interface NodeWatch {
