@@ -109,10 +109,10 @@ interface Measure {
   maxRssMb: number;
 }
 
-function runBuiltin(url: string, maxRate?: number): Promise<Measure> {
+function runBuiltin(url: string, maxRate?: number, env: NodeJS.ProcessEnv = process.env): Promise<Measure> {
   return new Promise((ok, fail) => {
     const args = ['-r', '@swc-node/register', resolve(__dirname, 'worker.ts'), 'builtin', url, ...(maxRate === undefined ? [] : [String(maxRate)])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('close', (code) => {
@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   log(`${num(KEYS)} keys; ${cpus().length} cores, shared by every redis-server and the migration${QUICK ? ' (BENCH_QUICK)' : ''}`);
   const rows: { name: string; m: Measure }[] = [];
   let rate = 0;
+  const scaleOut: (Measure & { processes: number })[] = [];
 
   const single = await startServers(1, false);
   const url = `redis://127.0.0.1:${single.ports[0]}`;
@@ -150,6 +151,17 @@ async function main(): Promise<void> {
     await seed(client);
     rate = RATE ?? Math.round(rows[1]!.m.keysPerSecond / 2);
     rows.push({ name: `3-master cluster, --max-rate ${num(rate)}`, m: await runBuiltin(clusterUrl, rate) });
+    // Scale-out: 1, 2, 3 processes sharing the run (--scale-out), all started at once; the
+    // rate is every key over the time until the last one exits.
+    for (const processes of [1, 2, 3]) {
+      await seed(client);
+      const started = performance.now();
+      const measures = await Promise.all(Array.from({ length: processes }, () => runBuiltin(clusterUrl, undefined, { ...process.env, BENCH_SCALE_OUT: '1' })));
+      const seconds = (performance.now() - started) / 1000;
+      const keys = measures.reduce((sum, m) => sum + m.keys, 0);
+      scaleOut.push({ processes, keys, seconds, keysPerSecond: keys / seconds, maxRssMb: Math.max(...measures.map((m) => m.maxRssMb)) });
+      log(`scale-out, ${processes} process(es): ${num(keys / seconds)} keys/s`);
+    }
   } finally {
     client.disconnect();
     cluster.stop();
@@ -164,7 +176,15 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`cluster / single ${(rows[1]!.m.keysPerSecond / base).toFixed(2)}× (target >= 0.9×)`);
   console.log(`throttled: ${num(rows[2]!.m.keysPerSecond)} keys/s for --max-rate ${num(rate)} (${((rows[2]!.m.keysPerSecond / rate) * 100).toFixed(1)}% of the rate, the total over the 3 masters; process start-up included)`);
+  console.log('');
+  console.log(`Scale-out on the 3-master cluster (--scale-out; a process walks one master at a time):`);
+  console.log(`${pad('processes', 10)} ${pad('keys', 10)} ${pad('keys/s', 9)} ${pad('× 1 process', 12)} peak RSS (largest process)`);
+  for (const m of scaleOut) {
+    console.log(`${pad(String(m.processes), 10)} ${pad(num(m.keys), 10)} ${pad(num(m.keysPerSecond), 9)} ${pad(`${(m.keysPerSecond / scaleOut[0]!.keysPerSecond).toFixed(2)}×`, 12)} ${m.maxRssMb.toFixed(0)} MB`);
+  }
+  console.log('');
   console.log(`${cpus().length} cores shared by the redis-servers and the migration: the cluster rows measure overhead, not what more machines would add.`);
+  console.log('Scale-out is bounded by those cores too: three processes and three masters on two cores; on separate machines each process adds its own CPU.');
 }
 
 main().catch((error: unknown) => {
