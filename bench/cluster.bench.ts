@@ -11,9 +11,9 @@
  * Environment (BENCH_QUICK=1 picks the smaller figure): BENCH_CLUSTER_KEYS [1000000, 100000];
  * BENCH_CLUSTER_RATE [half the unthrottled cluster rate] (the throttled row's --max-rate).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort, started, stopAll } from './children';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis, { Cluster } from 'ioredis';
@@ -26,25 +26,6 @@ const RATE = process.env.BENCH_CLUSTER_RATE === undefined ? undefined : Number(p
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
 const pad = (text: string, n: number) => text.padEnd(n);
-
-const children = new Set<ChildProcess>();
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
-function started(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 const cli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
 
@@ -68,7 +49,7 @@ async function startServers(count: number, cluster: boolean): Promise<{ ports: n
     started(spawn('redis-server', args, { stdio: 'ignore' }));
   }
   const stop = () => {
-    children.forEach((c) => c.kill('SIGTERM'));
+    stopAll();
     rmSync(dir, { recursive: true, force: true });
   };
   for (const port of ports) await until(() => cli(port, 'ping') === 'PONG', `redis-server on ${port}`);
