@@ -70,22 +70,10 @@ return conflicts`;
  * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
  * its counters were computed assuming so; otherwise the caller saves the right ones.
  */
-export const HASH_COMPARE_AND_SET_BATCH = hashBatch(true);
-
-/**
- * HASH, a whole batch on one master of a cluster: as {@link HASH_COMPARE_AND_SET_BATCH} without
- * the checkpoint (it lives in a slot of its own, maybe on another master): KEYS = the batch's
- * keys; ARGV = for each key n, then n triples. A cluster refuses a call whose keys span slots,
- * unless the script says `allow-cross-slot-keys` (Redis 7.0+, in its shebang line); the keys
- * must still all be served by the node (else the call fails and the batch goes one key per call).
- */
-export const HASH_COMPARE_AND_SET_NODE_BATCH = `#!lua flags=allow-cross-slot-keys\n${hashBatch(false)}`;
-
-function hashBatch(withCheckpoint: boolean): string {
-  return `
+export const HASH_COMPARE_AND_SET_BATCH = `
 local conflicts = {}
-local a = ${withCheckpoint ? 3 : 1}
-for k = 1, #KEYS${withCheckpoint ? ' - 1' : ''} do
+local a = 3
+for k = 1, #KEYS - 1 do
   local n = tonumber(ARGV[a])
   a = a + 1
   local fields = {}
@@ -105,8 +93,47 @@ for k = 1, #KEYS${withCheckpoint ? ' - 1' : ''} do
   if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
   a = a + 3 * n
 end
-${withCheckpoint ? "if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end\n" : ''}return conflicts`;
-}
+if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end
+return conflicts`;
+
+/**
+ * HASH, a whole batch on one master of a cluster, without the checkpoint (it lives in a slot
+ * of its own, maybe on another master). A cluster refuses a call whose declared keys span
+ * slots, so the keys come in ARGV (no declared keys) and the script is flagged
+ * `allow-cross-slot-keys` (Redis 7.0+, in its shebang line), which lets it touch keys of any
+ * slot the node serves; a key the node does not serve fails the call. Every key is read
+ * before any is written, so such a failure writes nothing (the batch then goes one key per
+ * call). ARGV = the number k of keys, the k keys, then for each key in order n and n triples
+ * field, expected, new. Returns the flat list of key index (1-based) and field not written.
+ */
+export const HASH_COMPARE_AND_SET_NODE_BATCH = `#!lua flags=allow-cross-slot-keys
+local k = tonumber(ARGV[1])
+local a = k + 2
+local plans = {}
+for i = 1, k do
+  local n = tonumber(ARGV[a])
+  local fields = {}
+  for f = 1, n do fields[f] = ARGV[a + 1 + 3 * (f - 1)] end
+  plans[i] = { a + 1, n, redis.call('HMGET', ARGV[1 + i], unpack(fields)) }
+  a = a + 1 + 3 * n
+end
+local conflicts = {}
+for i = 1, k do
+  local at, n, current = plans[i][1], plans[i][2], plans[i][3]
+  local set = {}
+  for f = 1, n do
+    local p = at + 3 * (f - 1)
+    if current[f] == ARGV[p + 1] then
+      set[#set + 1] = ARGV[p]
+      set[#set + 1] = ARGV[p + 2]
+    else
+      conflicts[#conflicts + 1] = i
+      conflicts[#conflicts + 1] = ARGV[p]
+    end
+  end
+  if #set > 0 then redis.call('HSET', ARGV[1 + i], unpack(set)) end
+end
+return conflicts`;
 
 /**
  * A renamed HASH field, one key: KEYS[1]; ARGV = source field, expected, value, target field,

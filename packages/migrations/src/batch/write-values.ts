@@ -81,7 +81,7 @@ export class CompareAndSetWriter {
     }
     if (this.type === 'hash' && node.clustered && !this.noNodeBatch.has(node.client)) {
       try {
-        return { conflicts: batchConflicts(writes, await this.writeBatch(node.client, this.nodeBatch, writes)), saved: false };
+        return { conflicts: batchConflicts(writes, await this.writeNodeBatch(node.client, writes)), saved: false };
       } catch (error) {
         // Nothing was written (a script that fails before its first write, or is refused);
         // one key per call below says what is wrong, key by key (MOVED after a failover).
@@ -95,18 +95,18 @@ export class CompareAndSetWriter {
     return { conflicts: replies.map((reply) => new Set(reply as string[])), saved: false };
   }
 
-  /** One script call for the whole batch; returns its flat list of (key index, field) not written. */
-  private async writeBatch(client: Redis, script: ScriptCache, writes: readonly KeyWrites[], checkpoint?: CheckpointWrite): Promise<(number | string)[]> {
-    // Plain loops: a batch is thousands of arguments (spreads of that size showed in profiles).
-    const keys: string[] = [];
-    const args: string[] = checkpoint ? [checkpoint.field, checkpoint.value] : [];
-    for (const w of writes) {
-      keys.push(w.key);
-      args.push(String(w.values.length));
-      for (const v of w.values) args.push(v.field, v.expected, v.next);
-    }
-    if (checkpoint) keys.push(checkpoint.key);
-    const [reply] = await this.evalAll(client, script, [{ keys, args, what: `a batch of ${writes.length} keys` }]);
+  /** The batch and its checkpoint in one script call; returns its flat list of (key index, field) not written. */
+  private async writeBatch(client: Redis, script: ScriptCache, writes: readonly KeyWrites[], checkpoint: CheckpointWrite): Promise<(number | string)[]> {
+    const keys = writes.map((w) => w.key);
+    keys.push(checkpoint.key);
+    const [reply] = await this.evalAll(client, script, [{ keys, args: [checkpoint.field, checkpoint.value].concat(valueArgs(writes)), what: `a batch of ${writes.length} keys` }]);
+    return reply as (number | string)[];
+  }
+
+  /** The batch in one script call on a cluster master, its keys in ARGV (see HASH_COMPARE_AND_SET_NODE_BATCH). */
+  private async writeNodeBatch(client: Redis, writes: readonly KeyWrites[]): Promise<(number | string)[]> {
+    const args = [String(writes.length)].concat(writes.map((w) => w.key), valueArgs(writes));
+    const [reply] = await this.evalAll(client, this.nodeBatch, [{ keys: [], args, what: `a batch of ${writes.length} keys` }]);
     return reply as (number | string)[];
   }
 
@@ -150,4 +150,15 @@ function batchConflicts(writes: readonly KeyWrites[], flat: readonly (number | s
   const conflicts = writes.map(() => new Set<string>());
   for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
   return conflicts;
+}
+
+/** Per key in order: n, then n triples field, expected, new. */
+function valueArgs(writes: readonly KeyWrites[]): string[] {
+  // A plain loop: a batch is thousands of arguments (spreads of that size showed in profiles).
+  const args: string[] = [];
+  for (const w of writes) {
+    args.push(String(w.values.length));
+    for (const v of w.values) args.push(v.field, v.expected, v.next);
+  }
+  return args;
 }

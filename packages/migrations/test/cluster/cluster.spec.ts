@@ -71,6 +71,22 @@ describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
     for (let i = 0; i < KEYS; i += 97) expect(await redis.hget(`Event:${i}`, 'title')).toBe(`E${i}`);
   });
 
+  it('writes a batch in one script call per master (allow-cross-slot-keys), none refused', async () => {
+    await seed();
+    await Promise.all(redis.nodes('master').map((node) => node.config('RESETSTAT')));
+    const result = await scanTransform(
+      redis,
+      { name: 'calls', match: 'Event:*', type: 'hash', fields: ['title'], batchSize: 250, transform: (v: string) => `${v}!` },
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    );
+    expect(result.counters.converted).toBe(KEYS);
+    const stats = await Promise.all(redis.nodes('master').map((node) => node.info('commandstats')));
+    const evalsha = stats.map((info) => /cmdstat_evalsha:calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/.exec(info)!.slice(1).map(Number));
+    // One call per batch that wrote something (the calls per key would be KEYS).
+    expect(evalsha.reduce((sum, [calls]) => sum + calls!, 0)).toBeLessThanOrEqual(result.counters.batches);
+    expect(evalsha.map(([, rejected, failed]) => rejected! + failed!)).toEqual([0, 0, 0]);
+  });
+
   it('the built-in datetime migration converts the keys of every master, and rolls back', async () => {
     await seed();
     const migrator = new DataMigrator({ redis, models: MODELS, builtins: ['datetime'], keyPrefix: PREFIX, migrationsDir: __dirname /* no data-migrations/ here: the built-in only */, batch: { batchSize: 300 } });
