@@ -64,6 +64,11 @@ describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
     expect(failed).toBe(crash);
     const saved = await new CheckpointStore(redis, PREFIX).get('upper-title');
     expect(saved?.nodes.map((n) => n.node).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
+    // The other walkers stopped at their next batch boundary (each at most its batch in flight),
+    // and the checkpoint counts exactly what was written.
+    expect(saved!.counters.batches).toBeLessThanOrEqual(8 + 2);
+    const titles = await Promise.all(Array.from({ length: KEYS }, (_, i) => redis.hget(`Event:${i}`, 'title')));
+    expect(titles.filter((t, i) => t === `E${i}`)).toHaveLength(saved!.counters.converted);
 
     const result = await scanTransform(redis, spec, { logger: captureLogger(), keyPrefix: PREFIX });
     expect(result.resumed).toBe(true);
