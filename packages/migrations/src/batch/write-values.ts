@@ -3,7 +3,9 @@ import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
 import type { CheckpointWrite } from './checkpoint';
-import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_COMPARE_AND_SET_NODE_BATCH, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import { isConnectionError } from '../redis/connection-errors';
+import { isTopologyError } from '../redis/nodes';
 import type { Relocation } from './types';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
@@ -42,6 +44,9 @@ interface ScriptCall {
 export class CompareAndSetWriter {
   private readonly perKey: ScriptCache;
   private readonly batch = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
+  private readonly nodeBatch = new ScriptCache(HASH_COMPARE_AND_SET_NODE_BATCH);
+  /** Cluster nodes that refused the node batch script (before Redis 7.0: no script flags). */
+  private readonly noNodeBatch = new WeakSet<Redis>();
 
   constructor(
     private readonly type: 'hash' | 'json',
@@ -71,25 +76,38 @@ export class CompareAndSetWriter {
       return { conflicts: (await this.evalAll(node.client, this.perKey, calls)).map((reply) => new Set(reply as string[])), saved: false };
     }
     if (this.savesCheckpoint(node) && checkpoint) {
-      // Plain loops: a batch is thousands of arguments (spreads of that size showed in profiles).
-      const keys: string[] = [];
-      const args: string[] = [checkpoint.field, checkpoint.value];
-      for (const w of writes) {
-        keys.push(w.key);
-        args.push(String(w.values.length));
-        for (const v of w.values) args.push(v.field, v.expected, v.next);
+      const flat = await this.writeBatch(node.client, this.batch, writes, checkpoint);
+      return { conflicts: batchConflicts(writes, flat), saved: flat.length === 0 };
+    }
+    if (this.type === 'hash' && node.clustered && !this.noNodeBatch.has(node.client)) {
+      try {
+        return { conflicts: batchConflicts(writes, await this.writeNodeBatch(node.client, writes)), saved: false };
+      } catch (error) {
+        // Nothing was written (a script that fails before its first write, or is refused);
+        // one key per call below says what is wrong, key by key (MOVED after a failover).
+        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (isConnectionError(cause)) throw error;
+        if (!isTopologyError(cause) && !/non local key|CROSSSLOT/i.test(String((cause as Error)?.message))) this.noNodeBatch.add(node.client);
       }
-      keys.push(checkpoint.key);
-      const call = { keys, args, what: `a batch of ${writes.length} keys` };
-      const [reply] = await this.evalAll(node.client, this.batch, [call]);
-      const conflicts = writes.map(() => new Set<string>());
-      const flat = reply as (number | string)[];
-      for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
-      return { conflicts, saved: flat.length === 0 };
     }
     const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
     const replies = await this.evalAll(node.client, this.perKey, calls);
     return { conflicts: replies.map((reply) => new Set(reply as string[])), saved: false };
+  }
+
+  /** The batch and its checkpoint in one script call; returns its flat list of (key index, field) not written. */
+  private async writeBatch(client: Redis, script: ScriptCache, writes: readonly KeyWrites[], checkpoint: CheckpointWrite): Promise<(number | string)[]> {
+    const keys = writes.map((w) => w.key);
+    keys.push(checkpoint.key);
+    const [reply] = await this.evalAll(client, script, [{ keys, args: [checkpoint.field, checkpoint.value].concat(valueArgs(writes)), what: `a batch of ${writes.length} keys` }]);
+    return reply as (number | string)[];
+  }
+
+  /** The batch in one script call on a cluster master, its keys in ARGV (see HASH_COMPARE_AND_SET_NODE_BATCH). */
+  private async writeNodeBatch(client: Redis, writes: readonly KeyWrites[]): Promise<(number | string)[]> {
+    const args = [String(writes.length)].concat(writes.map((w) => w.key), valueArgs(writes));
+    const [reply] = await this.evalAll(client, this.nodeBatch, [{ keys: [], args, what: `a batch of ${writes.length} keys` }]);
+    return reply as (number | string)[];
   }
 
   /**
@@ -125,4 +143,22 @@ export class CompareAndSetWriter {
     }
     return replies;
   }
+}
+
+/** Per key of `writes`, the fields a batch script did not write (its flat reply: key index, field, …). */
+function batchConflicts(writes: readonly KeyWrites[], flat: readonly (number | string)[]): Set<string>[] {
+  const conflicts = writes.map(() => new Set<string>());
+  for (let i = 0; i < flat.length; i += 2) conflicts[Number(flat[i]) - 1]!.add(String(flat[i + 1]));
+  return conflicts;
+}
+
+/** Per key in order: n, then n triples field, expected, new. */
+function valueArgs(writes: readonly KeyWrites[]): string[] {
+  // A plain loop: a batch is thousands of arguments (spreads of that size showed in profiles).
+  const args: string[] = [];
+  for (const w of writes) {
+    args.push(String(w.values.length));
+    for (const v of w.values) args.push(v.field, v.expected, v.next);
+  }
+  return args;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { InterruptedError, MigrationFailedError, ResumableError, describeCause } from '../errors';
@@ -12,6 +13,7 @@ import type { DataMigration, LoadedMigration, MigrationContext } from './migrati
 import { orderMigrations } from './order';
 import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
 import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult } from '../batch/types';
+import type { ShareSettings } from '../batch/shares';
 import { changedServers } from '../batch/servers';
 import { FailureLog } from '../batch/failure-log';
 import { FailureTally, type FailureSummary } from './failure-summary';
@@ -45,6 +47,13 @@ export interface DataMigratorOptions extends SettingsInput {
   timeZone?: string;
   /** Batch size, failure mode and max errors of `ctx.scanTransform` (CLI: run's options). */
   batch?: BatchOptions;
+  /**
+   * Share `run` with the other processes started the same way (CLI: `--scale-out`): they hold
+   * the lock together, each `ctx.scanTransform` scan is split into shares (a cluster's
+   * masters) taken under a lease of `leaseMs` (default 30000), and each migration is recorded
+   * once, by the first process that finishes it. See docs/architecture.md.
+   */
+  scaleOut?: { leaseMs?: number };
   /**
    * How many failed values of a run the logger prints, one warning each (default: all), and the
    * line it prints once past them. Every failure is emitted as a `failure` event either way.
@@ -137,10 +146,12 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   private readonly failureLogOptions: DataMigratorOptions['failureLog'];
   /** The failures of the run or rollback in progress: printed up to the limit, and counted. */
   private failures?: { log: FailureLog; tally: FailureTally };
+  private readonly scaleOut?: { leaseMs: number };
 
   constructor(options: DataMigratorOptions = {}) {
     super();
-    const { redis, logger, models, builtins, timeZone, batch, failureLog, ...settings } = options;
+    const { redis, logger, models, builtins, timeZone, batch, failureLog, scaleOut, ...settings } = options;
+    this.scaleOut = scaleOut === undefined ? undefined : { leaseMs: scaleOut.leaseMs ?? DEFAULT_SHARE_LEASE_MS };
     this.settings = resolveSettings(settings);
     assertTimeZone(timeZone);
     this.builtin = { models, enabled: parseBuiltinNames(builtins), timeZone, batch };
@@ -207,7 +218,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const dryRun = options.dryRun ?? false;
     const { signal } = options;
     const ordered = this.load();
-    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal }, (run) =>
+    const group = this.scaleOut ? runGroup(ordered, this.settings.namespace) : undefined;
+    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal, ...(group ? { group } : {}) }, (run) =>
       withConnections(run.redis, async (connections) => {
         const planned = planRun(ordered, run.entries, options);
         this.emit('started', { action: 'run', ids: planned.map((m) => m.id), dryRun });
@@ -220,7 +232,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           const blockedBy = m.dependencies.find((dep) => notRun.has(dep));
           // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
           const scans = new Map<string, ScanTransformResult>();
-          const ctx = this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
+          const share = run.session !== undefined && this.scaleOut ? { session: run.session, leaseMs: this.scaleOut.leaseMs } : undefined;
+          const ctx = this.context(m, run.redis, connections, dryRun, { signal, share, onScanned: (r) => scans.set(r.name, r) });
           // In a dry run, a migration whose dependency only pretended to run would see data
           // without that dependency's changes: its canRun() and up() would report nonsense.
           const previewable = !(dryRun && m.dependencies.some((dep) => ranHere.has(dep)));
@@ -242,7 +255,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           const durationMs = Math.round(performance.now() - started);
           if (!dryRun) {
             await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
-            await run.record({ id: m.id, checksum: m.checksum, durationMs });
+            const recorded = await run.record({ id: m.id, checksum: m.checksum, durationMs });
+            if (!recorded) this.logger.info(`${m.id}: recorded by another process of this scaled-out run.`);
           }
           applied.push({ id: m.id, durationMs });
           this.emit('migrated', { id: m.id, durationMs, dryRun });
@@ -302,7 +316,10 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const ordered = this.load();
     return this.engine.run('stamp', { onWait: this.onWait }, async (run) => {
       const m = planStamp(ordered, run.entries, id);
-      return run.record({ id: m.id, checksum: m.checksum, durationMs: 0 });
+      const entry = await run.record({ id: m.id, checksum: m.checksum, durationMs: 0 });
+      // A stamp never shares the lock, so it always records.
+      if (!entry) throw new Error(`${m.id} was not recorded.`);
+      return entry;
     });
   }
 
@@ -371,7 +388,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     redis: RedisClient,
     connections: RepositoryConnections,
     dryRun: boolean,
-    scans: { signal?: AbortSignal; onScanned?: (result: ScanTransformResult) => void } = {},
+    scans: { signal?: AbortSignal; share?: ShareSettings; onScanned?: (result: ScanTransformResult) => void } = {},
   ): MigrationContext {
     return createMigrationContext({
       ...scans,
@@ -414,6 +431,18 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 }
 
 /** The stop between two migrations: the one not started, and what this run did before it. */
+/** Default lease of a share of a scaled-out run, in ms. */
+const DEFAULT_SHARE_LEASE_MS = 30_000;
+
+/**
+ * The group of a scaled-out run: processes that run the same migrations (ids and checksums)
+ * in the same namespace share the lock; a deploy with other migrations waits for them.
+ */
+function runGroup(ordered: readonly LoadedMigration[], namespace: string | undefined): string {
+  const what = JSON.stringify([namespace ?? '', ordered.map((m) => [m.id, m.checksum])]);
+  return createHash('sha256').update(what).digest('hex').slice(0, 16);
+}
+
 function stoppedBefore(signal: AbortSignal, id: string, done: number, left: number, verb: 'applied' | 'rolled back'): InterruptedError {
   const plural = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
   return new InterruptedError(signal.reason, `before ${id}; this run ${verb} ${plural(done)}, ${plural(left)} not ${verb}`);
