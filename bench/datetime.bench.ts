@@ -20,8 +20,8 @@
  * BENCH_APP_BATCH [100] (the last app row's batch size; BENCH_RTTS= with nothing skips the RTT rows);
  * BENCH_IDLE_SECONDS [3]; BENCH_ROUNDS [1] (alternate built-in and limit, keep each one's best).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { freePort, started } from './children';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { parseIndexingStatus } from '../packages/migrations/src/schema/ft-info';
@@ -55,26 +55,6 @@ interface Measure {
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
-
-/** Servers and proxies this bench started: stopped however it ends. */
-const children = new Set<ChildProcess>();
-process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM')));
-function started(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 interface Server {
   url: string;

@@ -24,6 +24,8 @@ async function builtin(url: string, maxRate?: number): Promise<number> {
     builtins: ['datetime'],
     migrationsDir,
     batch: { batchSize: BATCH, maxRate },
+    // BENCH_SCALE_OUT=1: one of several processes sharing the run (--scale-out).
+    ...(process.env.BENCH_SCALE_OUT === '1' ? { scaleOut: {} } : {}),
   });
   let keys = 0;
   migrator.on('progress', (p) => (keys = p.counters.keys));

@@ -110,6 +110,41 @@ export class CheckpointStore {
   }
 }
 
+/**
+ * Saves one checkpoint that several walkers move at once (the masters of a cluster). Saves go
+ * out one at a time, each a snapshot taken when it is sent, so a save never overtakes a later
+ * one and never carries less progress than one before it; a save asked for while another
+ * waits to be sent joins it (its snapshot will include the caller's progress).
+ */
+export class CheckpointSaver {
+  private sending: Promise<void> = Promise.resolve();
+  private waiting: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: CheckpointStore,
+    /** The checkpoint as it is now. */
+    private readonly snapshot: () => Checkpoint,
+  ) {}
+
+  save(): Promise<void> {
+    if (this.waiting) return this.waiting;
+    const next = this.sending
+      .catch(() => undefined)
+      .then(() => {
+        this.waiting = undefined;
+        return this.store.save(this.snapshot());
+      });
+    this.waiting = next;
+    this.sending = next;
+    return next;
+  }
+
+  /** Resolves once every save asked for so far is sent (failed ones included). */
+  async settled(): Promise<void> {
+    await this.sending.catch(() => undefined);
+  }
+}
+
 function parse(raw: string | null): Checkpoint | undefined {
   if (raw === null) return undefined;
   try {

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { isConnectionError } from '../redis/connection-errors';
+import { isTopologyError } from '../redis/nodes';
 import type { JsonValue } from './types';
 
 /** One value as read: absent, present (with the raw reply the write compares against), or unreadable. */
@@ -15,8 +16,9 @@ export async function readHashValues(client: Redis, keys: readonly string[], fie
   const replies = (await pipeline.exec()) ?? [];
   return keys.map((_key, i) => {
     const [error, values] = replies[i] ?? [new Error('no reply'), null];
-    // A lost connection says nothing about the value: the whole batch is read again.
-    if (error && isConnectionError(error)) throw error;
+    // A lost connection, or a master that is one no longer (a failover), says nothing about
+    // the value: the whole batch is read again (there).
+    if (error && (isConnectionError(error) || isTopologyError(error))) throw error;
     if (error) return fields.map(() => ({ kind: 'unreadable', raw: '', reason: error.message }) as const);
     return (values as (string | null)[]).map((value) =>
       value === null ? ({ kind: 'missing' } as const) : ({ kind: 'value', value, expected: value } as const),
@@ -32,7 +34,7 @@ export async function readJsonValues(client: Redis, keys: readonly string[], pat
   return keys.map((_key, i) =>
     paths.map((_path, j) => {
       const [error, reply] = replies[i * paths.length + j] ?? [new Error('no reply'), null];
-      if (error && isConnectionError(error)) throw error;
+      if (error && (isConnectionError(error) || isTopologyError(error))) throw error;
       if (error) return { kind: 'unreadable', raw: '', reason: error.message } as const;
       return parseJsonPathReply(reply as string | null);
     }),

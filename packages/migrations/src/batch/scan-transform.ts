@@ -1,16 +1,18 @@
 import type { RedisClient } from '../redis/client';
-import { CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
+import { CheckpointSaver, CheckpointStore, type Checkpoint, type CheckpointWrite } from './checkpoint';
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
 import { ConnectionLostError, InterruptedError, OmError, describeCause } from '../errors';
-import { scanNodes, type ScanNode } from '../redis/nodes';
+import { currentMaster, isTopologyError, scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
 import { scanFraction } from './scan-fraction';
+import { scanShares } from './shares';
 import { BatchPacer } from './pace';
 import { readHashValues, readJsonValues, type ReadValue } from './read-values';
 import {
+  addCounters,
   emptyCounters,
   type BatchCounters,
   type JsonValue,
@@ -25,7 +27,8 @@ export const DEFAULT_BATCH_SIZE = 1000;
 
 /**
  * The batched scan-transform-write loop behind the built-in datetime migration and
- * `ctx.scanTransform()`: SCAN MATCH … COUNT n TYPE … on every master, one pipeline of reads per
+ * `ctx.scanTransform()`: SCAN MATCH … COUNT n TYPE … on every master (the masters of a cluster
+ * walked at once, each with its own cursor; a `maxRate` is their total), one pipeline of reads per
  * batch, the transform, one pipeline of compare-and-set writes per batch (see scripts.ts for
  * why Lua), and a checkpoint of constant size saved after every batch. Memory holds one batch:
  * keys are never collected across batches.
@@ -43,6 +46,13 @@ export const DEFAULT_BATCH_SIZE = 1000;
  */
 export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec, env: ScanEnvironment): Promise<ScanTransformResult> {
   validateSpec(spec);
+  const { share } = env;
+  if (share && !spec.dryRun) return scanShares(redis, spec, { ...env, share }, (r, s, e, node) => walkNodes(r, s, { ...e, share: undefined }, node));
+  return walkNodes(redis, spec, env);
+}
+
+/** Walks every master (or only the one whose first slot is `onlySlot`) from its checkpoint to the end. */
+async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanEnvironment, onlySlot?: number): Promise<ScanTransformResult> {
   const started = performance.now();
   const dryRun = spec.dryRun ?? false;
   const batchSize = spec.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -51,6 +61,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
   let state: Checkpoint | undefined;
   try {
     nodes = await scanNodes(redis);
+    if (onlySlot !== undefined) {
+      nodes = nodes.filter((n) => n.slot === onlySlot);
+      if (nodes.length === 0) throw new OmError(`${spec.name}: no master serves slot ${onlySlot} now.`, { hint: 'Run again once CLUSTER INFO says cluster_state:ok.' });
+    }
     const watches = await Promise.all(nodes.map((n) => watchNode(n)));
     const saved = dryRun || spec.resume === false ? undefined : await store.get(spec.name);
     const usable = saved && compatible(saved, spec, nodes, env);
@@ -85,18 +99,26 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
     const keysAtStart = scan.counters.keys;
     const fractionAtStart = overallFraction(scan, keyCounts);
     const decisions = new ValueDecisions(spec, env.logger, scan.counters.failed, env.onFailure);
-    const pacer = new BatchPacer(spec.maxRate, batchSize, env.signal);
+    // One bucket for every walker (the rate is the total), holding a batch per walker: a
+    // walker's batch is never waited off because the others took the one batch's worth.
+    const pacer = new BatchPacer(spec.maxRate, batchSize * nodes.length, env.signal);
     // Throttled, a batch is written in slices: the app waits for a slice, not a batch.
     const writer = new CompareAndSetWriter(spec.type, spec.name, spec.relocate, pacer.active ? THROTTLED_SLICE_KEYS : undefined);
     const scanType = spec.type === 'hash' ? 'hash' : 'ReJSON-RL';
+    // The walkers of a cluster's masters move one checkpoint: its saves go out in order.
+    const saver = new CheckpointSaver(store, () => ({ ...scan, updatedAt: new Date().toISOString() }));
+    // The first error of any walker: the others stop at their next batch boundary.
+    let failure: { error: unknown } | undefined;
     type Page = { next: string; keys: string[]; values: Promise<ReadValue<string | JsonValue>[][]> };
 
     /**
      * Walks one node from its cursor to the end: 'done'; 'restarted' when its server process
      * changed under it (walked again from 0); 'retry' when the connection dropped and came back
-     * to the same process (walked again from the last batch written).
+     * to the same process (walked again from the last batch written); 'moved' when the node
+     * answered that it serves the keys no longer (a failover: see {@link moveOn}); 'stopped'
+     * when another walker failed.
      */
-    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry'> => {
+    const walk = async (n: number): Promise<'done' | 'restarted' | 'retry' | 'moved' | 'stopped'> => {
       const node = nodes[n]!;
       const entry = scan.nodes[n]!;
       // One batch ahead: while this batch is transformed and written, the next one is scanned
@@ -117,7 +139,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         await inFlight?.catch(() => undefined);
         rescanNotice(spec, env, entry, runId, 'during the scan');
         restart(scan, entry, runId);
-        if (!dryRun) await store.save({ ...scan, updatedAt: new Date().toISOString() });
+        if (!dryRun) await saver.save();
         return 'restarted';
       };
       try {
@@ -141,12 +163,14 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
           } catch (error) {
             await inFlight;
             if (error instanceof BatchStoppedError && !dryRun) {
-              await store.save({ ...scan, updatedAt: new Date().toISOString(), lastError: error.failure });
+              scan.lastError = error.failure;
+              await saver.save();
             }
             throw error;
           }
           await inFlight;
           // A batch boundary: everything read so far is written and checkpointed.
+          if (failure) return 'stopped';
           if (env.signal?.aborted) throw interrupted(env.signal.reason, spec, scan, dryRun);
           inFlight = commit(node, entry, page.next, writes, delta);
           inFlight.catch(() => undefined);
@@ -165,6 +189,10 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         // failed, not resent): once it answers again, go on from the last batch written, or
         // from 0 on another process. After the client gives up, the scan stops (below).
         const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (isTopologyError(cause)) {
+          await inFlight?.catch(() => undefined);
+          return 'moved';
+        }
         if (!isPassingConnectionError(cause, node.client)) throw error;
         await inFlight?.catch(() => undefined);
         ServerIdentity.of(node.client).suspect();
@@ -187,7 +215,7 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
       delta.batches = 1;
       const moved = (counts: BatchCounters): Checkpoint => ({
         ...scan,
-        counters: added(scan.counters, counts),
+        counters: addCounters(scan.counters, counts),
         nodes: scan.nodes.map((e) => (e === entry ? { ...e, cursor: next, done: next === '0' } : e)),
         updatedAt: new Date().toISOString(),
       });
@@ -205,34 +233,86 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
         writes.forEach((w, i) => decisions.tallyWritten(w, result.conflicts[i]!, delta));
         saved = result.saved;
       }
-      const counters = scan.counters;
-      Object.assign(counters, added(counters, delta));
+      Object.assign(scan.counters, addCounters(scan.counters, delta));
       entry.cursor = next;
       entry.done = next === '0';
       scan.updatedAt = new Date().toISOString();
-      if (!saved) await store.save(scan);
-      const elapsedMs = performance.now() - started;
+      // As of this batch: other walkers may commit theirs while the save is on its way.
+      const counters = { ...scan.counters };
       const fraction = overallFraction(scan, keyCounts);
-      spec.onBatch?.({
-        name: spec.name,
-        counters: { ...counters },
-        fraction,
-        keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
-        elapsedMs,
-        ...etaOf(fraction, fractionAtStart, elapsedMs),
-      });
+      if (!saved) await saver.save();
+      const elapsedMs = performance.now() - started;
+      try {
+        spec.onBatch?.({
+          name: spec.name,
+          counters,
+          fraction,
+          keysPerSecond: elapsedMs > 0 ? ((counters.keys - keysAtStart) * 1000) / elapsedMs : 0,
+          elapsedMs,
+          ...etaOf(fraction, fractionAtStart, elapsedMs),
+        });
+      } catch (error) {
+        // Stops the other walkers now, not once this walker's next batch has been read: each
+        // then writes at most the batch it has in flight.
+        failure ??= { error };
+        throw error;
+      }
+    };
+
+    /**
+     * Follows node `n`'s keys to the master that serves them now: after a failover, the promoted
+     * replica, walked from cursor 0 (its cursors are its own); the same master (a resharding
+     * moved some keys away and back, or the cluster was between configurations), walked on
+     * from the last batch written.
+     */
+    const moveOn = async (n: number, when: string): Promise<void> => {
+      const old = nodes[n]!;
+      const master = await currentMaster(redis, old);
+      if (!master) {
+        throw new OmError(`${spec.name}: no master of the cluster serves the keys of ${old.id} any more (checked for 30s after it answered with a redirection).`, {
+          hint: 'Nothing is recorded as applied; the checkpoint is kept. Run the same command again once CLUSTER INFO says cluster_state:ok.',
+        });
+      }
+      if (master.id === old.id) return;
+      nodes[n] = master;
+      watches[n] = await watchNode(master);
+      const entry = scan.nodes[n]!;
+      env.logger.warn(
+        `${spec.name}: the keys of ${old.id} are served by ${master.id} now (a failover ${when}); a SCAN cursor means nothing there, so it is scanned again from the start (values converted already are left alone).`,
+      );
+      entry.node = master.id;
+      restart(scan, entry, watches[n]!.runId);
+      if (!dryRun) await saver.save();
+    };
+
+    /** Walks node `n` until it is done or another walker failed; records the first failure. */
+    const walkToEnd = async (n: number): Promise<void> => {
+      try {
+        while (!scan.nodes[n]!.done && !failure) {
+          if ((await walk(n)) === 'moved') await moveOn(n, 'during the scan');
+        }
+      } catch (error) {
+        failure ??= { error };
+      }
     };
 
     // Complete means every node walked from cursor 0 to the end on one server process, still
-    // the one answering once all are walked: a master done early may fail over while others
-    // are scanned, and is then walked again.
+    // the one answering (and still the master of its keys) once all are walked: a master done
+    // early may fail over while others are scanned, and is then walked again.
     for (;;) {
-      for (let n = 0; n < nodes.length; n += 1) {
-        while (!scan.nodes[n]!.done && (await walk(n)) !== 'done');
-      }
+      await Promise.all(nodes.map((_, n) => walkToEnd(n)));
+      if (failure) throw failure.error;
       let again = false;
       for (let n = 0; n < nodes.length; n += 1) {
         const entry = scan.nodes[n]!;
+        if (nodes[n]!.clustered) {
+          const was = nodes[n]!.id;
+          await moveOn(n, 'after its scan completed');
+          if (nodes[n]!.id !== was) {
+            again = true;
+            continue;
+          }
+        }
         const check = await watches[n]!.unchanged(entry.runId);
         if (check.same) continue;
         rescanNotice(spec, env, entry, check.runId, 'after its scan completed');
@@ -267,11 +347,6 @@ export async function scanTransform(redis: RedisClient, spec: ScanTransformSpec,
 
 const NO_CONFLICTS: ReadonlySet<string> = new Set();
 
-function added(a: BatchCounters, b: BatchCounters): BatchCounters {
-  const sum = { ...a };
-  for (const k of Object.keys(sum) as (keyof BatchCounters)[]) sum[k] += b[k];
-  return sum;
-}
 
 /** A node's server identity as a scan tracks it: the process it started on, and when it was last confirmed. */
 interface NodeWatch {

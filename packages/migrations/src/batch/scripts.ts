@@ -117,6 +117,45 @@ export const HASH_COMPARE_AND_SET_SLICE = `${hashCompareAndSetKeys('#KEYS', 1)}
 return conflicts`;
 
 /**
+ * HASH, a whole batch on one master of a cluster, without the checkpoint (it lives in a slot
+ * of its own, maybe on another master). A cluster refuses a call whose declared keys span
+ * slots, so the keys come in ARGV (no declared keys) and the script is flagged
+ * `allow-cross-slot-keys` (Redis 7.0+, in its shebang line), which lets it touch keys of any
+ * slot the node serves; a key the node does not serve fails the call. Every key is read
+ * before any is written, so such a failure writes nothing (the batch then goes one key per
+ * call). ARGV = the number k of keys, the k keys, then for each key in order n and n triples
+ * field, expected, new. Returns the flat list of key index (1-based) and field not written.
+ */
+export const HASH_COMPARE_AND_SET_NODE_BATCH = `#!lua flags=allow-cross-slot-keys
+local k = tonumber(ARGV[1])
+local a = k + 2
+local plans = {}
+for i = 1, k do
+  local n = tonumber(ARGV[a])
+  local fields = {}
+  for f = 1, n do fields[f] = ARGV[a + 1 + 3 * (f - 1)] end
+  plans[i] = { a + 1, n, redis.call('HMGET', ARGV[1 + i], unpack(fields)) }
+  a = a + 1 + 3 * n
+end
+local conflicts = {}
+for i = 1, k do
+  local at, n, current = plans[i][1], plans[i][2], plans[i][3]
+  local set = {}
+  for f = 1, n do
+    local p = at + 3 * (f - 1)
+    if current[f] == ARGV[p + 1] then
+      set[#set + 1] = ARGV[p]
+      set[#set + 1] = ARGV[p + 2]
+    else
+      conflicts[#conflicts + 1] = i
+      conflicts[#conflicts + 1] = ARGV[p]
+    end
+  end
+  if #set > 0 then redis.call('HSET', ARGV[1 + i], unpack(set)) end
+end
+return conflicts`;
+
+/**
  * A renamed HASH field, one key: KEYS[1]; ARGV = source field, expected, value, target field,
  * mode (`copy` or `move`). Returns the source field when not written (the source changed since
  * it was read, or, moving, the target holds another value), else nothing.

@@ -1,3 +1,4 @@
+import type { ShareSettings } from './shares';
 import type { Logger } from '../logger';
 
 /**
@@ -218,6 +219,11 @@ export interface ScanEnvironment {
    * its checkpoint, and throws an `InterruptedError` naming `signal.reason` (e.g. `'SIGINT'`).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Share the scan with the other processes of a scaled-out run (`om migrate-data run
+   * --scale-out`): each process walks the masters it takes under a lease. Ignored in a dry run.
+   */
+  readonly share?: ShareSettings;
 }
 
 /**
@@ -244,4 +250,11 @@ export interface ScanContext {
 /** Zeroed counters. */
 export function emptyCounters(): BatchCounters {
   return { keys: 0, keysChanged: 0, converted: 0, unchanged: 0, missing: 0, failed: 0, defaulted: 0, conflicts: 0, batches: 0 };
+}
+
+/** The sum of two sets of counters. */
+export function addCounters(a: BatchCounters, b: BatchCounters): BatchCounters {
+  const sum = { ...a };
+  for (const k of Object.keys(sum) as (keyof BatchCounters)[]) sum[k] += b[k];
+  return sum;
 }

@@ -3,7 +3,9 @@ import { OmError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
 import type { CheckpointWrite } from './checkpoint';
-import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_COMPARE_AND_SET_SLICE, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import { HASH_COMPARE_AND_SET, HASH_COMPARE_AND_SET_BATCH, HASH_COMPARE_AND_SET_NODE_BATCH, HASH_COMPARE_AND_SET_SLICE, HASH_RELOCATE, JSON_COMPARE_AND_SET, JSON_RELOCATE } from './scripts';
+import { isConnectionError } from '../redis/connection-errors';
+import { isTopologyError } from '../redis/nodes';
 import type { Relocation } from './types';
 
 /** SHA1 of a script per connection, loaded once (SCRIPT LOAD) and again after NOSCRIPT. */
@@ -54,6 +56,9 @@ export class CompareAndSetWriter {
   private readonly perKey: ScriptCache;
   private readonly batch = new ScriptCache(HASH_COMPARE_AND_SET_BATCH);
   private readonly slice = new ScriptCache(HASH_COMPARE_AND_SET_SLICE);
+  private readonly nodeBatch = new ScriptCache(HASH_COMPARE_AND_SET_NODE_BATCH);
+  /** Cluster nodes that refused the node batch script (before Redis 7.0: no script flags). */
+  private readonly noNodeBatch = new WeakSet<Redis>();
 
   constructor(
     private readonly type: 'hash' | 'json',
@@ -112,9 +117,42 @@ export class CompareAndSetWriter {
       replies.forEach((reply, i) => addConflicts(conflicts, i * size, reply));
       return { conflicts, saved: false };
     }
+    if (this.type === 'hash' && node.clustered && !this.noNodeBatch.has(node.client)) {
+      try {
+        return { conflicts: await this.writeNodeBatch(node.client, writes), saved: false };
+      } catch (error) {
+        // Nothing was written (a script that fails before its first write, or is refused);
+        // one key per call below says what is wrong, key by key (MOVED after a failover).
+        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        if (isConnectionError(cause)) throw error;
+        const moved = isTopologyError(cause) || /non local key|CROSSSLOT/i.test(String((cause as Error)?.message));
+        // Sliced, the slices before the failing one were written: keys one by one would read
+        // those as conflicts. The walker's own failover handling walks the node again instead.
+        if (moved && this.sliceKeys !== undefined && writes.length > this.sliceKeys) throw error;
+        if (!moved) this.noNodeBatch.add(node.client);
+      }
+    }
     const calls = writes.map((w) => ({ keys: [w.key], args: w.values.flatMap((v) => [v.field, v.expected, v.next]), what: w.key }));
     const replies = await this.evalAll(node.client, this.perKey, calls);
     return { conflicts: replies.map((reply) => new Set(reply as string[])), saved: false };
+  }
+
+  /**
+   * The batch on a cluster master, its keys in ARGV (see HASH_COMPARE_AND_SET_NODE_BATCH): one
+   * script call, or one per slice of `sliceKeys` keys, pipelined, when throttled.
+   */
+  private async writeNodeBatch(client: Redis, writes: readonly KeyWrites[]): Promise<Set<string>[]> {
+    const size = this.sliceKeys ?? writes.length;
+    const calls: ScriptCall[] = [];
+    for (let from = 0; from < writes.length; from += size) {
+      const to = Math.min(writes.length, from + size);
+      const call = multiKeyCall(writes, from, to);
+      calls.push({ keys: [], args: [String(call.keys.length)].concat(call.keys, call.args), what: call.what });
+    }
+    const replies = await this.evalAll(client, this.nodeBatch, calls);
+    const conflicts = writes.map(() => new Set<string>());
+    replies.forEach((reply, i) => addConflicts(conflicts, i * size, reply));
+    return conflicts;
   }
 
   /**

@@ -19,6 +19,10 @@ export interface CommonOptions extends BatchCliOptions, OutputOptions {
   lockTimeout?: number;
   lockLease?: number;
   verbose?: boolean;
+  /** `run --scale-out`: share the run with the other processes started the same way. */
+  scaleOut?: boolean;
+  /** `run --share-lease <seconds>`. */
+  shareLease?: number;
 }
 
 /** Adds the options every `migrate-data` command shares. */
@@ -67,6 +71,7 @@ export function dataMigratorOptions(options: CommonOptions): DataMigratorOptions
     models: options.models,
     timeZone: options.timezone,
     batch: batchOptionsOf(options),
+    ...(options.scaleOut ? { scaleOut: options.shareLease === undefined ? {} : { leaseMs: Math.round(options.shareLease * 1000) } } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_KEY_PREFIX } from '../config/defaults';
 import type { RedisClient } from '../redis/client';
 import type { RepositoryConnections } from '../redis/repository-connections';
 import { scanTransform } from '../batch/scan-transform';
+import type { ShareSettings } from '../batch/shares';
 import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult, ScanTransformSpec } from '../batch/types';
 import type { MigrationContext } from './migration';
 
@@ -49,6 +50,8 @@ export function createMigrationContext(options: {
   onScanned?: (result: ScanTransformResult) => void;
   /** Stops scans at their next batch boundary once aborted. */
   signal?: AbortSignal;
+  /** Scans shared with the other processes of a scaled-out run. */
+  share?: ShareSettings;
 }): MigrationContext {
   const who = `Data migration ${options.migrationId}`;
   const redis = options.dryRun ? readOnlyClient(options.redis, who) : options.redis;
@@ -72,6 +75,7 @@ export function createMigrationContext(options: {
         keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
         signal: options.signal,
         onFailure: options.onFailure,
+        ...(options.share ? { share: options.share } : {}),
       }).then((result) => {
         options.onScanned?.(result);
         return result;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { InterruptedError, MigrationFailedError, ResumableError, describeCause } from '../errors';
@@ -13,6 +14,7 @@ import { orderMigrations } from './order';
 import { assertSchemaDependenciesApplied } from './schema-dependencies';
 import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
 import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult } from '../batch/types';
+import type { ShareSettings } from '../batch/shares';
 import { changedServers } from '../batch/servers';
 import { FailureLog } from '../batch/failure-log';
 import { FailureTally, type FailureSummary } from './failure-summary';
@@ -46,6 +48,13 @@ export interface DataMigratorOptions extends SettingsInput {
   timeZone?: string;
   /** Batch size, failure mode and max errors of `ctx.scanTransform` (CLI: run's options). */
   batch?: BatchOptions;
+  /**
+   * Share `run` with the other processes started the same way (CLI: `--scale-out`): they hold
+   * the lock together, each `ctx.scanTransform` scan is split into shares (a cluster's
+   * masters) taken under a lease of `leaseMs` (default 30000), and each migration is recorded
+   * once, by the first process that finishes it. See docs/architecture.md.
+   */
+  scaleOut?: { leaseMs?: number };
   /**
    * How many failed values of a run the logger prints, one warning each (default: all), and the
    * line it prints once past them. Every failure is emitted as a `failure` event either way.
@@ -153,10 +162,12 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   private readonly failureLogOptions: DataMigratorOptions['failureLog'];
   /** The failures of the run or rollback in progress: printed up to the limit, and counted. */
   private failures?: { log: FailureLog; tally: FailureTally };
+  private readonly scaleOut?: { leaseMs: number };
 
   constructor(options: DataMigratorOptions = {}) {
     super();
-    const { redis, logger, models, builtins, timeZone, batch, failureLog, ...settings } = options;
+    const { redis, logger, models, builtins, timeZone, batch, failureLog, scaleOut, ...settings } = options;
+    this.scaleOut = scaleOut === undefined ? undefined : { leaseMs: scaleOut.leaseMs ?? DEFAULT_SHARE_LEASE_MS };
     this.settings = resolveSettings(settings);
     assertTimeZone(timeZone);
     this.builtin = { models, enabled: parseBuiltinNames(builtins), timeZone, batch };
@@ -223,7 +234,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const dryRun = options.dryRun ?? false;
     const { signal } = options;
     const ordered = this.load();
-    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal }, async (run) => {
+    const group = this.scaleOut ? runGroup(ordered, this.settings.namespace) : undefined;
+    return this.tracked('run', dryRun, () => this.engine.run('run', { dryRun, onWait: this.onWait, signal, ...(group ? { group } : {}) }, async (run) => {
       const planned = planRun(ordered, run.entries, options);
       assertSchemaDependenciesApplied(planned, await run.entriesOf('schema'));
       return this.withSteps(run, { dryRun, signal }, async (steps) => {
@@ -287,7 +299,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     return withConnections(run.redis, (connections) => {
       const context = (m: LoadedMigration, scans: Map<string, ScanTransformResult>) =>
         // The last completion of each scan: a scan run again (after a restart) replaces its earlier one.
-        this.context(m, run.redis, connections, dryRun, { signal, onScanned: (r) => scans.set(r.name, r) });
+        this.context(m, run.redis, connections, dryRun, { signal, share, onScanned: (r) => scans.set(r.name, r) });
+      const share = run.session !== undefined && this.scaleOut ? { session: run.session, leaseMs: this.scaleOut.leaseMs } : undefined;
       return body({
         up: async (m, { blockedBy, previewable }) => {
           const scans = new Map<string, ScanTransformResult>();
@@ -303,7 +316,8 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
           const durationMs = Math.round(performance.now() - started);
           if (!dryRun) {
             await assertScansStand(m.id, run.redis, [...scans.values()], 'applied');
-            await run.record({ id: m.id, checksum: m.checksum, durationMs });
+            const recorded = await run.record({ id: m.id, checksum: m.checksum, durationMs });
+            if (!recorded) this.logger.info(`${m.id}: recorded by another process of this scaled-out run.`);
           }
           this.emit('migrated', { id: m.id, durationMs, dryRun });
           return { durationMs };
@@ -342,7 +356,10 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     const ordered = this.load();
     return this.engine.run('stamp', { onWait: this.onWait }, async (run) => {
       const m = planStamp(ordered, run.entries, id);
-      return run.record({ id: m.id, checksum: m.checksum, durationMs: 0 });
+      const entry = await run.record({ id: m.id, checksum: m.checksum, durationMs: 0 });
+      // A stamp never shares the lock, so it always records.
+      if (!entry) throw new Error(`${m.id} was not recorded.`);
+      return entry;
     });
   }
 
@@ -411,7 +428,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     redis: RedisClient,
     connections: RepositoryConnections,
     dryRun: boolean,
-    scans: { signal?: AbortSignal; onScanned?: (result: ScanTransformResult) => void } = {},
+    scans: { signal?: AbortSignal; share?: ShareSettings; onScanned?: (result: ScanTransformResult) => void } = {},
   ): MigrationContext {
     return createMigrationContext({
       ...scans,
@@ -454,6 +471,18 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 }
 
 /** The stop between two migrations: the one not started, and what this run did before it. */
+/** Default lease of a share of a scaled-out run, in ms. */
+const DEFAULT_SHARE_LEASE_MS = 30_000;
+
+/**
+ * The group of a scaled-out run: processes that run the same migrations (ids and checksums)
+ * in the same namespace share the lock; a deploy with other migrations waits for them.
+ */
+function runGroup(ordered: readonly LoadedMigration[], namespace: string | undefined): string {
+  const what = JSON.stringify([namespace ?? '', ordered.map((m) => [m.id, m.checksum])]);
+  return createHash('sha256').update(what).digest('hex').slice(0, 16);
+}
+
 function stoppedBefore(signal: AbortSignal, id: string, done: number, left: number, verb: 'applied' | 'rolled back'): InterruptedError {
   const plural = (n: number) => `${n} migration${n === 1 ? '' : 's'}`;
   return new InterruptedError(signal.reason, `before ${id}; this run ${verb} ${plural(done)}, ${plural(left)} not ${verb}`);

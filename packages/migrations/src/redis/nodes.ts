@@ -9,6 +9,11 @@ export interface ScanNode {
   readonly client: Redis;
   /** A cluster master: scripts must keep to one slot, so writes go one key per call. */
   readonly clustered: boolean;
+  /**
+   * A hash slot this master served when it was listed (cluster only): after a failover, the
+   * master that serves it now holds the same keys ({@link currentMaster}).
+   */
+  readonly slot?: number;
 }
 
 function isCluster(redis: RedisClient): redis is Cluster {
@@ -33,8 +38,51 @@ export async function scanNodes(redis: RedisClient): Promise<ScanNode[]> {
       if (redis.status === 'wait') redis.connect().catch(reject);
     });
   }
+  return mastersOf(redis);
+}
+
+function mastersOf(redis: Cluster): ScanNode[] {
+  const firstSlot = new Map<string, number>();
+  redis.slots.forEach((owners, slot) => {
+    const master = owners?.[0];
+    if (master !== undefined && !firstSlot.has(master)) firstSlot.set(master, slot);
+  });
   return redis
     .nodes('master')
-    .map((client) => ({ id: `${client.options.host}:${client.options.port}`, client, clustered: true }))
+    .map((client) => {
+      const id = `${client.options.host}:${client.options.port}`;
+      const slot = firstSlot.get(id);
+      return slot === undefined ? { id, client, clustered: true } : { id, client, clustered: true, slot };
+    })
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * True for a reply that says a cluster node no longer serves a key (MOVED, ASK), is a replica
+ * now (READONLY), or is between configurations (CLUSTERDOWN, TRYAGAIN): a failover or a
+ * resharding, not a problem with the value.
+ */
+export function isTopologyError(error: unknown): boolean {
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' && /^(MOVED|ASK|READONLY|CLUSTERDOWN|TRYAGAIN)\b/.test(message);
+}
+
+/**
+ * The master that serves `node`'s keys now (itself, or the replica promoted in its place),
+ * from a fresh copy of the cluster's slot map; waits while the cluster settles (up to
+ * `timeoutMs`). Undefined when nothing serves them by then.
+ */
+export async function currentMaster(redis: RedisClient, node: ScanNode, timeoutMs = 30_000): Promise<ScanNode | undefined> {
+  if (!isCluster(redis) || node.slot === undefined) return node;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await new Promise<void>((resolve) => redis.refreshSlotsCache(() => resolve()));
+    const owner = redis.slots[node.slot]?.[0];
+    const master = mastersOf(redis).find((n) => n.id === owner);
+    // The old master may still be listed as one until every node has the new configuration.
+    const role = master ? await master.client.call('ROLE').then((r) => (r as unknown[])[0], () => undefined) : undefined;
+    if (master && role === 'master') return master;
+    if (Date.now() > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

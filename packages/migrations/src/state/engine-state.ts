@@ -34,8 +34,13 @@ export interface LockedRun {
   readonly dryRun: boolean;
   /** Throws a {@link LockLostError} once the lease has expired under this run. */
   assertHeld(): void;
-  /** Records `applied` in this run's batch, next in the apply order, while the lock is held. */
-  record(applied: AppliedMigration): Promise<LedgerEntry>;
+  /**
+   * Records `applied` in this run's batch, next in the apply order, while the lock is held.
+   * Undefined in a shared run when another of its processes recorded it first.
+   */
+  record(applied: AppliedMigration): Promise<LedgerEntry | undefined>;
+  /** The id of the shared run this process joined (see {@link RunOptions.group}). */
+  readonly session?: string;
   /** Removes the ledger entry of `id` while the lock is held. */
   remove(id: string): Promise<void>;
   /**
@@ -53,6 +58,11 @@ export interface RunOptions {
   readonly onWait?: (timeoutMs: number) => void;
   /** Stops waiting for the lock once aborted; the body watches it too. */
   readonly signal?: AbortSignal;
+  /**
+   * Hold the lock together with the other processes that give this group (a scaled-out run;
+   * see docs/architecture.md); each migration is then recorded by the first that finishes it.
+   */
+  readonly group?: string;
 }
 
 /**
@@ -187,9 +197,10 @@ export class EngineState {
     await redis?.quit().catch(() => undefined);
   }
 
-  private async acquire(lock: MigrationLock, command: string, { onWait, signal }: RunOptions): Promise<HeldLock> {
-    if (await lock.holder()) onWait?.(this.settings.lockTimeoutMs);
-    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command, signal });
+  private async acquire(lock: MigrationLock, command: string, { onWait, signal, group }: RunOptions): Promise<HeldLock> {
+    const holder = await lock.holder();
+    if (holder && !(group !== undefined && holder.token.startsWith(`group:${group}:`))) onWait?.(this.settings.lockTimeoutMs);
+    return lock.acquire({ timeoutMs: this.settings.lockTimeoutMs, leaseMs: this.settings.lockLeaseMs, command, signal, ...(group === undefined ? {} : { group }) });
   }
 
   private lockedRun(
@@ -221,9 +232,11 @@ export class EngineState {
       batch,
       dryRun: held === undefined,
       assertHeld,
+      ...(held?.session === undefined ? {} : { session: held.session }),
       record: async ({ id, checksum, durationMs }) => {
         const lock = holder();
         const entry: LedgerEntry = { id, appliedAt: new Date().toISOString(), batch, order: order++, checksum, durationMs };
+        if (lock.session !== undefined) return (await ledger.recordOnce(entry, lock.value)) ? entry : undefined;
         await ledger.record(entry, lock.value);
         return entry;
       },

@@ -21,6 +21,13 @@ const FENCED_SET = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('OM_LOCK_LOST') end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 return 1`;
+// The processes of a scaled-out run share the lock: the first to record an entry writes it,
+// the others find it there (so it is written exactly once).
+const FENCED_SET_ONCE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('OM_LOCK_LOST') end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 1`;
 const FENCED_DEL = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('OM_LOCK_LOST') end
 return redis.call('HDEL', KEYS[2], ARGV[2])`;
@@ -64,14 +71,22 @@ export class Ledger {
     await this.fenced(FENCED_SET, [entry.id, JSON.stringify(entry)], lockValue);
   }
 
+  /**
+   * Records `entry` while `lockValue` still holds the lock, unless an entry for its id is there
+   * already (another process of a shared run recorded it); true when this call wrote it.
+   */
+  async recordOnce(entry: LedgerEntry, lockValue: string): Promise<boolean> {
+    return (await this.fenced(FENCED_SET_ONCE, [entry.id, JSON.stringify(entry)], lockValue)) === 1;
+  }
+
   /** Removes the entry of `id` while `lockValue` still holds the lock. */
   async remove(id: string, lockValue: string): Promise<void> {
     await this.fenced(FENCED_DEL, [id], lockValue);
   }
 
-  private async fenced(script: string, args: string[], lockValue: string): Promise<void> {
+  private async fenced(script: string, args: string[], lockValue: string): Promise<unknown> {
     try {
-      await this.redis.eval(script, 2, this.lockKey, this.key, lockValue, ...args);
+      return await this.redis.eval(script, 2, this.lockKey, this.key, lockValue, ...args);
     } catch (error) {
       if (String((error as Error).message).includes('OM_LOCK_LOST')) {
         throw new LockLostError('The migration lock expired while this run held it; the ledger was not changed.', {

@@ -8,12 +8,28 @@ import type { RedisClient } from '../redis/client';
 const holderSchema = z.object({ token: z.string(), owner: z.string(), since: z.string(), command: z.string() });
 type Holder = z.infer<typeof holderSchema>;
 
-const RENEW = `
+/** Renews a lease held by ARGV[1] (KEYS[1]) for ARGV[2] ms; 0 when it is not held by it. */
+export const RENEW_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
-const RELEASE = `
+/** Deletes a lease (KEYS[1]) only while ARGV[1] holds it. */
+export const RELEASE_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+// Joins the lock of a shared run: takes it when free; when it is held by a run of the same
+// group (its value starts with ARGV[2]), renews it and answers its value; else answers nil.
+const JOIN = `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+  return ARGV[1]
+end
+if string.sub(v, 1, #ARGV[2]) == ARGV[2] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return v
+end
+return false`;
 
 export interface LockOptions {
   /** Lease in ms; the holder renews it every third of it. */
@@ -26,6 +42,11 @@ export interface LockOptions {
   command?: string;
   /** Stops waiting once aborted, with an `InterruptedError`. */
   signal?: AbortSignal;
+  /**
+   * Share the lock with the processes of one scaled-out run: those that give the same group
+   * (a digest of what they run) hold it together; anyone else waits as usual.
+   */
+  group?: string;
 }
 
 /** A held lock: its value fences ledger writes; `release` gives it up. */
@@ -33,6 +54,11 @@ export interface HeldLock {
   readonly value: string;
   /** True once a renewal found the lock taken by someone else or gone. */
   readonly lost: boolean;
+  /**
+   * Held with others (a scaled-out run): the id of that run, the same for every process that
+   * joined it, new for each run.
+   */
+  readonly session?: string;
   release(): Promise<void>;
 }
 
@@ -52,16 +78,21 @@ export class MigrationLock {
     const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
     const pollMs = options.pollMs ?? 200;
     const holder: Holder = {
-      token: randomUUID(),
+      token: options.group === undefined ? randomUUID() : `group:${options.group}:${randomUUID()}`,
       owner: `${hostname()} pid ${process.pid}`,
       since: new Date().toISOString(),
       command: options.command ?? 'om migrate-data',
     };
     const value = JSON.stringify(holder);
     const deadline = Date.now() + timeoutMs;
+    const group = options.group === undefined ? undefined : `{"token":"group:${options.group}:`;
     for (;;) {
-      const ok = await this.redis.set(this.key, value, 'PX', leaseMs, 'NX');
-      if (ok === 'OK') return this.hold(value, leaseMs);
+      if (group !== undefined) {
+        const joined = (await this.redis.eval(JOIN, 1, this.key, value, group, leaseMs)) as string | null;
+        if (joined !== null) return this.hold(joined, leaseMs, holderSchema.parse(JSON.parse(joined)).token.slice(group.length - 10));
+      } else if ((await this.redis.set(this.key, value, 'PX', leaseMs, 'NX')) === 'OK') {
+        return this.hold(value, leaseMs);
+      }
       if (Date.now() >= deadline) throw await this.timeoutError(timeoutMs);
       await sleep(Math.min(pollMs, Math.max(deadline - Date.now(), 1)), options.signal);
       if (options.signal?.aborted) throw new InterruptedError(options.signal.reason, 'while waiting for the migration lock; nothing ran');
@@ -77,10 +108,10 @@ export class MigrationLock {
     return { ...base, expiresInMs: Math.max(ttl, 0) };
   }
 
-  private hold(value: string, leaseMs: number): HeldLock {
+  private hold(value: string, leaseMs: number, session?: string): HeldLock {
     let lost = false;
     const timer = setInterval(() => {
-      this.redis.eval(RENEW, 1, this.key, value, leaseMs).then(
+      this.redis.eval(RENEW_LEASE, 1, this.key, value, leaseMs).then(
         (renewed) => {
           if (renewed !== 1) lost = true;
         },
@@ -94,9 +125,11 @@ export class MigrationLock {
       get lost() {
         return lost;
       },
+      ...(session === undefined ? {} : { session }),
       release: async () => {
         clearInterval(timer);
-        await this.redis.eval(RELEASE, 1, this.key, value);
+        // Shared, the others may still work under it: it expires once the last one stops renewing.
+        if (session === undefined) await this.redis.eval(RELEASE_LEASE, 1, this.key, value);
       },
     };
   }
@@ -121,7 +154,7 @@ function safeJson(text: string): unknown {
 }
 
 /** Waits `ms`, or less when `signal` aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -64,11 +64,32 @@ describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
     expect(failed).toBe(crash);
     const saved = await new CheckpointStore(redis, PREFIX).get('upper-title');
     expect(saved?.nodes.map((n) => n.node).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
+    // The other walkers stopped at their next batch boundary (each at most its batch in flight),
+    // and the checkpoint counts exactly what was written.
+    expect(saved!.counters.batches).toBeLessThanOrEqual(8 + 2);
+    const titles = await Promise.all(Array.from({ length: KEYS }, (_, i) => redis.hget(`Event:${i}`, 'title')));
+    expect(titles.filter((t, i) => t === `E${i}`)).toHaveLength(saved!.counters.converted);
 
     const result = await scanTransform(redis, spec, { logger: captureLogger(), keyPrefix: PREFIX });
     expect(result.resumed).toBe(true);
     expect(result.counters.converted).toBe(KEYS);
     for (let i = 0; i < KEYS; i += 97) expect(await redis.hget(`Event:${i}`, 'title')).toBe(`E${i}`);
+  });
+
+  it('writes a batch in one script call per master (allow-cross-slot-keys), none refused', async () => {
+    await seed();
+    await Promise.all(redis.nodes('master').map((node) => node.config('RESETSTAT')));
+    const result = await scanTransform(
+      redis,
+      { name: 'calls', match: 'Event:*', type: 'hash', fields: ['title'], batchSize: 250, transform: (v: string) => `${v}!` },
+      { logger: captureLogger(), keyPrefix: PREFIX },
+    );
+    expect(result.counters.converted).toBe(KEYS);
+    const stats = await Promise.all(redis.nodes('master').map((node) => node.info('commandstats')));
+    const evalsha = stats.map((info) => /cmdstat_evalsha:calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)/.exec(info)!.slice(1).map(Number));
+    // One call per batch that wrote something (the calls per key would be KEYS).
+    expect(evalsha.reduce((sum, [calls]) => sum + calls!, 0)).toBeLessThanOrEqual(result.counters.batches);
+    expect(evalsha.map(([, rejected, failed]) => rejected! + failed!)).toEqual([0, 0, 0]);
   });
 
   it('the built-in datetime migration converts the keys of every master, and rolls back', async () => {

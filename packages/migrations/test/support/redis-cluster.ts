@@ -18,6 +18,16 @@ export interface TestRedisCluster {
    * cluster is ok again.
    */
   restartNode(port: number): Promise<void>;
+  /**
+   * The masters' ports now (with `replicas`, a failover changes them).
+   */
+  masterPorts(): number[];
+  /**
+   * Sends `CLUSTER FAILOVER` (the manual failover: the master stops its clients until the
+   * replica has caught up, so nothing is lost) to a replica of the master on `port`, and resolves
+   * with the replica's port once every node sees it as the master, and the cluster ok.
+   */
+  failover(port: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +35,16 @@ export interface TestRedisCluster {
  * Starts `masters` redis-servers with cluster mode on, joins them with
  * `redis-cli --cluster create` (no replicas), and waits until the cluster reports `ok`.
  */
-export async function startRedisCluster(masters = 3, options: { /** An append-only file per node, kept across restartNode. */ persistent?: boolean } = {}): Promise<TestRedisCluster> {
+export async function startRedisCluster(
+  masters = 3,
+  options: {
+    /** An append-only file per node, kept across restartNode. */
+    persistent?: boolean;
+    /** Replicas per master (default 0). */
+    replicas?: number;
+  } = {},
+): Promise<TestRedisCluster> {
+  const replicas = options.replicas ?? 0;
   const dir = mkdtempSync(join(tmpdir(), 'om-cluster-'));
   const ports: number[] = [];
   const children: ChildProcess[] = [];
@@ -40,7 +59,7 @@ export async function startRedisCluster(masters = 3, options: { /** An append-on
       ],
       { stdio: 'ignore' },
     );
-  for (let i = 0; i < masters; i++) {
+  for (let i = 0; i < masters * (1 + replicas); i++) {
     const port = await freePort();
     ports.push(port);
     children.push(startNode(port));
@@ -53,11 +72,13 @@ export async function startRedisCluster(masters = 3, options: { /** An append-on
   };
   try {
     for (const port of ports) await waitFor(() => cli(port, 'ping') === 'PONG', `node ${port} to answer`);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes'], {
       encoding: 'utf8',
     });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     for (const port of ports) await waitFor(() => cli(port, 'cluster', 'info').includes('cluster_state:ok'), `node ${port} to see the cluster ok`);
+    // A replica has its master's keys only once its first sync is done.
+    for (const port of ports) await waitFor(() => !/master_link_status:down|master_sync_in_progress:1/.test(cli(port, 'info', 'replication')), `node ${port} to sync`);
   } catch (error) {
     await stop();
     throw error;
@@ -79,6 +100,19 @@ export async function startRedisCluster(masters = 3, options: { /** An append-on
       await waitFor(() => cli(port, 'ping') === 'PONG', `node ${port} to answer again`);
       for (const p of ports) await waitFor(() => cli(p, 'cluster', 'info').includes('cluster_state:ok'), `node ${p} to see the cluster ok again`);
     },
+    masterPorts: () => clusterNodes(ports[0]!).filter((n) => n.master).map((n) => n.port),
+    failover: async (port: number) => {
+      const master = clusterNodes(port).find((n) => n.myself)!;
+      const replica = clusterNodes(port).find((n) => n.masterId === master.id);
+      if (!replica) throw new Error(`no replica of the master on ${port}: start the cluster with replicas`);
+      const reply = cli(replica.port, 'cluster', 'failover');
+      if (reply !== 'OK') throw new Error(`CLUSTER FAILOVER on ${replica.port}: ${reply}`);
+      for (const p of ports) {
+        await waitFor(() => clusterNodes(p).some((n) => n.port === replica.port && n.master), `node ${p} to see ${replica.port} as a master`);
+        await waitFor(() => cli(p, 'cluster', 'info').includes('cluster_state:ok'), `node ${p} to see the cluster ok after the failover`);
+      }
+      return replica.port;
+    },
     client: () => {
       const client = new Cluster(ports.map((port) => ({ host: '127.0.0.1', port })));
       clients.push(client);
@@ -89,6 +123,24 @@ export async function startRedisCluster(masters = 3, options: { /** An append-on
       await stop();
     },
   };
+}
+
+/** `CLUSTER NODES` as seen from `port`: id, port, role, the master of a replica. */
+function clusterNodes(port: number): { id: string; port: number; master: boolean; masterId?: string; myself: boolean }[] {
+  return cli(port, 'cluster', 'nodes')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const [id, address, flags, masterId] = line.split(' ');
+      const flagList = flags!.split(',');
+      return {
+        id: id!,
+        port: Number(address!.split('@')[0]!.split(':')[1]),
+        master: flagList.includes('master'),
+        ...(masterId && masterId !== '-' ? { masterId } : {}),
+        myself: flagList.includes('myself'),
+      };
+    });
 }
 
 function cli(port: number, ...args: string[]): string {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { confirmOrAbort } from '../../confirm';
-import { parsePositiveInt, withCommonOptions, withMigrator, withOutputOptions, type CommonOptions } from '../../options';
+import { parsePositiveInt, parseLeaseSeconds, withCommonOptions, withMigrator, withOutputOptions, type CommonOptions } from '../../options';
 import { withBatchOptions } from '../../batch-options';
 import { CommandOutput } from '../../run-output';
 import { withStopSignals } from '../../stop-signals';
@@ -20,7 +20,9 @@ export function runCommand(): Command {
       .option('--dry-run', 'list what would run, in order, and write nothing')
       .option('--limit <n>', 'run at most n migrations', parsePositiveInt)
       .option('--target <id>', 'run pending migrations up to and including this one')
-      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .option('--scale-out', 'share this run with the other processes started the same way (on this or other machines): each walks the masters it takes under a lease')
+      .option('--share-lease <seconds>', 'with --scale-out: lease of a share, renewed while walking it: how long a killed process holds its share (default 30)', parseLeaseSeconds),
   ).action((options: RunOptions) =>
     withMigrator(options, async (migrator) => {
       const output = new CommandOutput('run', options, migrator.settings);
