@@ -133,6 +133,19 @@ export const MIGRATE_DATA = defineExecutorTable({
       actions: BATCH,
       cli: '--max-rate',
     },
+    scaleOut: {
+      description:
+        'share this run with the other processes started the same way (on this or other machines): each walks the cluster masters it takes under a lease; the ledger is written once.',
+      schema: z.boolean(),
+      actions: ['run'],
+      cli: '--scale-out',
+    },
+    shareLease: {
+      description: 'with scaleOut: lease of a share in seconds, renewed while walking it: how long a killed process holds its share (default 30).',
+      schema: z.number().positive().finite(),
+      actions: ['run'],
+      cli: '--share-lease',
+    },
     maxErrors: {
       description: 'failures tolerated before stopping (default unlimited).',
       schema: z.number().int().nonnegative(),
