@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { dataMigrationsView } from '../../../data/data-migrations-view';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
 import { formatEstimates } from '../../../schema/estimate';
@@ -118,7 +119,7 @@ export function schemaCreateCommand(): string {
 /** Runs `fn` with a migrator built from the options and always closes it. */
 export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migrator: SchemaMigrator) => Promise<T>): Promise<T> {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
-  const migrator = new SchemaMigrator({
+  const migrator: SchemaMigrator = new SchemaMigrator({
     models: options.models,
     migrationsDir: options.migrationsDir,
     redisUrl: options.redisUrl,
@@ -131,6 +132,8 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     maxIndexingFailures: options.maxIndexingFailures,
     maxSwapMemoryMb: options.maxSwapMemory,
     logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
+    // Loaded only for the checks that span both kinds (rollback's dependents, create --after).
+    dataMigrations: () => dataMigrationsView(migrator.settings.migrationsDir, migrator.settings.cwd),
   });
   try {
     return await fn(migrator);
