@@ -37,6 +37,8 @@ export type {
 export { orderAll, pendingSteps, planAllRollback } from './combined/order';
 export type { AllRollbackRequest, Ledgers, Step } from './combined/order';
 export { SCHEMA_DEPENDENCY_PREFIX } from './data/schema-dependencies';
+export { dataMigrationsView } from './data/data-migrations-view';
+export type { DataMigrationsView } from './schema/data-dependencies';
 
 // Settings, connection, logging.
 export { resolveSettings } from './config/settings';

@@ -13,6 +13,9 @@ export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 
 const BUILTIN_IDS: Readonly<Record<BuiltinName, string>> = { datetime: DATETIME_MIGRATION_ID };
 
+/** The ids of every built-in migration, enabled or not: what a snapshot's `after` may also name. */
+export const BUILTIN_MIGRATION_IDS: readonly string[] = Object.values(BUILTIN_IDS);
+
 /** Settings the built-in migrations read. */
 export interface BuiltinOptions {
   /** Module exporting the app's redis-om Schemas; without it no built-in migration is registered. */

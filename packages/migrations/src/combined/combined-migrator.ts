@@ -3,10 +3,11 @@ import { relative } from 'node:path';
 import { resolveSettings, type Settings } from '../config/settings';
 import { InterruptedError, MigrationStateError } from '../errors';
 import { silentLogger } from '../logger';
-import type { BatchProgress } from '../batch/types';
+import type { BatchProgress, ScanFailure } from '../batch/types';
 import { DataMigrator, type DataMigratorOptions } from '../data/data-migrator';
 import type { LoadedMigration } from '../data/migration';
 import { SchemaMigrator, type PlannedMigration, type SchemaMigratorOptions } from '../schema/schema-migrator';
+import type { SchemaRenameStep } from '../schema/schema-rename-steps';
 import type { IndexingStatus } from '../schema/ft-info';
 import { listIndexes } from '../schema/live';
 import { planSchemaRollback, type IndexMove } from '../schema/migration-plan';
@@ -85,6 +86,10 @@ export interface CombinedMigratorEvents {
   progress: [BatchProgress & { id: string }];
   /** While a schema migration's new index builds. */
   indexing: [{ indexName: string; status: IndexingStatus }];
+  /** After every batch of a renamed schema's key move (`move`, then `sweep` for keys written meanwhile). */
+  movingKeys: [{ id: string; step: SchemaRenameStep; pass: 'move' | 'sweep'; progress: BatchProgress }];
+  /** A document a renamed schema could not move (its new key exists): it stays where it is. */
+  failure: [{ kind: 'schema'; id: string; failure: ScanFailure }];
 }
 
 /**
@@ -265,6 +270,11 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
     const schema = new SchemaMigrator({ ...this.options, redis });
     data.on('progress', (progress) => this.emit('progress', progress));
     schema.on('indexing', (event) => this.emit('indexing', event));
+    // The snapshot being applied is the one `migrating` named last.
+    let applying = '';
+    schema.on('migrating', ({ id }) => (applying = id));
+    schema.on('movingKeys', (event) => this.emit('movingKeys', { id: applying, ...event }));
+    schema.on('failure', ({ id, failure }) => this.emit('failure', { kind: 'schema', id, failure }));
     this.migrators = { data, schema };
     return this.migrators;
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { resolveSettings, type Settings, type SettingsInput } from '../config/settings';
 import { InterruptedError, MigrationFailedError, ResumableError, describeCause } from '../errors';
@@ -11,7 +12,8 @@ import { createMigrationContext } from './context';
 import { loadMigrationsFromDir, loadMigrationsFromModule } from './load-migrations';
 import type { DataMigration, LoadedMigration, MigrationContext } from './migration';
 import { orderMigrations } from './order';
-import { assertSchemaDependenciesApplied } from './schema-dependencies';
+import { assertNoSnapshotDependents, assertSchemaDependenciesApplied } from './schema-dependencies';
+import { loadSnapshots } from '../schema/snapshot-store';
 import { builtinMigrations, assertTimeZone, parseBuiltinNames, type AvailableBuiltin, type BuiltinName } from '../builtin';
 import type { BatchOptions, BatchProgress, ScanFailure, ScanTransformResult } from '../batch/types';
 import type { ShareSettings } from '../batch/shares';
@@ -275,6 +277,7 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
     return this.tracked('rollback', dryRun, () => this.engine.run('rollback', { dryRun, onWait: this.onWait, signal }, (run) =>
       this.withSteps(run, { dryRun, signal }, async (steps) => {
         const plan = planRollback(ordered, run.entries, rollbackRequest(request));
+        await this.assertNoSnapshotDependents(run, plan);
         this.emit('started', { action: 'rollback', ids: plan.map((m) => m.id), dryRun });
         const rolledBack: RollbackResult['rolledBack'] = [];
         for (const m of plan) {
@@ -348,7 +351,19 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
   /** The migrations a rollback would undo, newest first, after checking each can be undone. */
   async planRollback(request: string | RollbackRequest): Promise<LoadedMigration[]> {
     const ordered = this.load();
-    return this.engine.read(async ({ entries }) => planRollback(ordered, entries, rollbackRequest(request)));
+    return this.engine.read(async (run) => {
+      const plan = planRollback(ordered, run.entries, rollbackRequest(request));
+      await this.assertNoSnapshotDependents(run, plan);
+      return plan;
+    });
+  }
+
+  /** Refuses a rollback of migrations an applied schema snapshot runs after (`after`); reads the schema ledger of `run`. */
+  private async assertNoSnapshotDependents(run: LockedRun, plan: readonly LoadedMigration[]): Promise<void> {
+    if (plan.length === 0) return;
+    const { cwd, migrationsDir } = this.settings;
+    const snapshots = loadSnapshots(resolve(cwd, migrationsDir));
+    if (snapshots.some((s) => (s.snapshot.after ?? []).length > 0)) assertNoSnapshotDependents(plan, snapshots, await run.entriesOf('schema'), cwd);
   }
 
   /** Records a pending migration as applied without running it. */

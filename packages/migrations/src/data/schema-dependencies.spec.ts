@@ -1,7 +1,8 @@
 import { MigrationStateError } from '../errors';
 import type { LedgerEntry } from '../state/ledger';
 import { orderMigrations } from './order';
-import { assertSchemaDependenciesApplied, schemaDependencyId } from './schema-dependencies';
+import { assertNoSnapshotDependents, assertSchemaDependenciesApplied, schemaDependencyId } from './schema-dependencies';
+import type { LoadedSnapshot } from '../schema/snapshot-store';
 
 const entry = (id: string): LedgerEntry => ({ id, appliedAt: 't', batch: 1, order: 0, checksum: 'x', durationMs: 1 });
 
@@ -24,5 +25,16 @@ describe('data migrations that depend on schema migrations', () => {
     expect(() => assertSchemaDependenciesApplied(planned, [])).toThrow(MigrationStateError);
     expect(() => assertSchemaDependenciesApplied(planned, [])).toThrow('Data migration b depends on schema migration s, which is not applied. Nothing was applied.');
     expect(() => assertSchemaDependenciesApplied(planned, [entry('s')])).not.toThrow();
+  });
+
+  it('makes a data rollback refuse while an applied snapshot runs after a migration it undoes', () => {
+    const snap = (id: string, after?: string[]) => ({ snapshot: { id, ...(after ? { after } : {}) }, file: `/p/migrations/schema-migrations/${id}.json`, checksum: 'c' }) as unknown as LoadedSnapshot;
+    const snapshots = [snap('s0'), snap('s1', ['a'])];
+    expect(() => assertNoSnapshotDependents([{ id: 'b' }, { id: 'a' }], snapshots, [entry('s0'), entry('s1')], '/p')).toThrow(MigrationStateError);
+    expect(() => assertNoSnapshotDependents([{ id: 'a' }], snapshots, [entry('s1')], '/p')).toThrow(
+      'Cannot roll back data migration a: the applied schema migration s1 (migrations/schema-migrations/s1.json) runs after it. Nothing was rolled back.',
+    );
+    expect(() => assertNoSnapshotDependents([{ id: 'a' }], snapshots, [entry('s0')], '/p')).not.toThrow();
+    expect(() => assertNoSnapshotDependents([{ id: 'b' }], snapshots, [entry('s1')], '/p')).not.toThrow();
   });
 });

@@ -1,5 +1,7 @@
 import { MigrationStateError } from '../errors';
+import { relative } from 'node:path';
 import type { LedgerEntry } from '../state/ledger';
+import type { LoadedSnapshot } from '../schema/snapshot-store';
 
 /**
  * How a data migration names a schema migration among its `dependencies`: `schema:<snapshot id>`.
@@ -35,5 +37,28 @@ export function assertSchemaDependenciesApplied(
         { hint: 'Run both kinds in dependency order with `om migrate-all run` (or `om migrate run` first).' },
       );
     }
+  }
+}
+
+/**
+ * Refuses, before anything is undone, a data rollback that takes a migration an applied schema
+ * snapshot runs after (its `after` names it): undoing it alone would leave that snapshot
+ * applied on documents without what it waited for. Pure.
+ */
+export function assertNoSnapshotDependents(
+  rolledBack: readonly { readonly id: string }[],
+  snapshots: readonly LoadedSnapshot[],
+  schemaLedger: readonly LedgerEntry[],
+  cwd: string,
+): void {
+  const applied = new Set(schemaLedger.map((e) => e.id));
+  for (const m of rolledBack) {
+    const dependents = snapshots.filter((s) => applied.has(s.snapshot.id) && (s.snapshot.after ?? []).includes(m.id));
+    if (dependents.length === 0) continue;
+    const named = dependents.map((s) => `${s.snapshot.id} (${relative(cwd, s.file) || s.file})`).join(', ');
+    throw new MigrationStateError(
+      `Cannot roll back data migration ${m.id}: the applied schema migration${dependents.length === 1 ? '' : 's'} ${named} ${dependents.length === 1 ? 'runs' : 'run'} after it. Nothing was rolled back.`,
+      { hint: `Roll back both kinds in dependency order with \`om migrate-all rollback\` (or \`om migrate rollback ${dependents[dependents.length - 1]!.snapshot.id}\` first).` },
+    );
   }
 }

@@ -7,6 +7,7 @@ import type { ClassifiedChange } from './classify';
 import { diffIndexStates, statesOfCompiled, type IndexChange } from './diff';
 import { answerRename, resolveRenames, unresolvedMessage, type RenameChoices, type RenameQuestion } from './renames';
 import { answerSchemaRename, classifyWithSchemaRenames, resolveSchemaRenames, unresolvedSchemaMessage, type SchemaRenameChoices, type SchemaRenameQuestion } from './schema-renames';
+import { assertAfterKnown, type DataMigrationsView } from './data-dependencies';
 import { buildSnapshot, stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { loadSnapshotsFrom, writeSnapshotTo, type SnapshotStore } from './snapshot-store';
 
@@ -48,6 +49,8 @@ export interface CreateSchemaMigrationOptions extends RenameChoices, SchemaRenam
   readonly force?: boolean;
   /** Ids of data migrations to apply before this snapshot (`--after`); see docs/ordering.md. */
   readonly after?: readonly string[];
+  /** The project's data migrations: an `after` id that names none of them is refused. Unchecked without. */
+  readonly dataMigrations?: DataMigrationsView;
 }
 
 /** Every difference of the changes, classified with their confirmed renames. Pure. */
@@ -79,6 +82,7 @@ export function changesSinceSnapshots(store: SnapshotStore, compiled: readonly C
  */
 export async function createSchemaMigration(options: CreateSchemaMigrationOptions): Promise<CreateResult> {
   const name = validateMigrationName(options.name);
+  if (options.dataMigrations && options.after) assertAfterKnown(options.after, options.dataMigrations);
   const compiled = await compileModels(options.models, options.cwd, options.logger);
   const found = changesSinceSnapshots(options.store, compiled);
   if (found.length === 0) return { changes: found, classified: [] };

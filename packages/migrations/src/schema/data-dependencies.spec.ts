@@ -1,8 +1,8 @@
 import { Schema } from 'redis-om';
-import { MigrationStateError } from '../errors';
+import { ConfigError, MigrationStateError } from '../errors';
 import type { LedgerEntry } from '../state/ledger';
 import { compileSchema } from './compile';
-import { assertDataDependenciesApplied } from './data-dependencies';
+import { assertAfterKnown, assertDataDependenciesApplied, assertNoDataDependents, type DataMigrationsView } from './data-dependencies';
 import { diffIndexStates, statesOfCompiled } from './diff';
 import { SnapshotError } from './errors';
 import { buildSnapshot, validateSnapshot, type SchemaSnapshot } from './snapshot';
@@ -40,5 +40,31 @@ describe('a snapshot that runs after data migrations', () => {
       'Schema migration 20240309_174507_add_person (schema-migrations/20240309_174507_add_person.json) runs after data migration 20240101_000000_backfill, which is not applied. Nothing was applied.',
     );
     expect(() => assertDataDependenciesApplied(pending, [entry('20240101_000000_backfill')])).not.toThrow();
+  });
+
+  const view = (ids: string[], deps: Record<string, string[]> = {}): DataMigrationsView => ({
+    folder: 'migrations/data-migrations',
+    migrations: ids.map((id) => ({ id, dependencies: deps[id] ?? [], source: `migrations/data-migrations/${id}.ts` })),
+    builtinIds: ['001_datetime_fields_to_timestamps'],
+  });
+
+  it('refuses to roll back a snapshot an applied data migration depends on, and only then', () => {
+    const data = view(['a_search', 'b_other'], { a_search: ['schema:s1'] });
+    expect(() => assertNoDataDependents('s1', data, [entry('a_search')])).toThrow(MigrationStateError);
+    expect(() => assertNoDataDependents('s1', data, [entry('a_search')])).toThrow(
+      'Cannot roll back schema migration s1: the applied data migration a_search (migrations/data-migrations/a_search.ts) depends on it (schema:s1). Nothing was rolled back.',
+    );
+    // Not applied, or depending on another snapshot: nothing to protect.
+    expect(() => assertNoDataDependents('s1', data, [entry('b_other')])).not.toThrow();
+    expect(() => assertNoDataDependents('s2', data, [entry('a_search')])).not.toThrow();
+  });
+
+  it('refuses an `after` id that names no data migration, listing the known ones or naming the empty folder', () => {
+    expect(() => assertAfterKnown(['a_backfill', '001_datetime_fields_to_timestamps'], view(['a_backfill']))).not.toThrow();
+    expect(() => assertAfterKnown(['a_bakfill'], view(['a_backfill', 'b_other']))).toThrow(ConfigError);
+    expect(() => assertAfterKnown(['a_bakfill'], view(['a_backfill', 'b_other']))).toThrow(
+      'No schema migration was written: --after a_bakfill is not a data migration of this project. The data migrations in migrations/data-migrations are: a_backfill, b_other; built-in: 001_datetime_fields_to_timestamps.',
+    );
+    expect(() => assertAfterKnown(['x'], view([]))).toThrow('There are no data migrations in migrations/data-migrations; built-in: 001_datetime_fields_to_timestamps.');
   });
 });

@@ -32,7 +32,7 @@ import { endSchemaRename, keysToMove, planSchemaRename, startSchemaRename, type 
 import { describeSchemaRename, schemaRenameStepsOf, withoutRetired, type SchemaRenameStep } from './schema-rename-steps';
 import { stateAfterSnapshots, type SchemaSnapshot } from './snapshot';
 import { fileSnapshotStore, loadSnapshotsFrom, type LoadedSnapshot, type SnapshotStore } from './snapshot-store';
-import { assertDataDependenciesApplied } from './data-dependencies';
+import { assertDataDependenciesApplied, assertNoDataDependents, type DataMigrationsView } from './data-dependencies';
 import { buildSchemaStatus, type SchemaMigrationStatus } from './status';
 import { verifyIndex, type VerifiedIndex } from './verify';
 
@@ -57,6 +57,12 @@ export interface SchemaMigratorOptions extends SettingsInput {
    * extra memory while the old and the new index coexist (estimated from FT.INFO).
    */
   maxSwapMemoryMb?: number;
+  /**
+   * The project's data migrations, loaded when a check spans both kinds: `rollback` refuses a
+   * snapshot an applied data migration depends on, `create` refuses an `after` id that names
+   * none. The CLI passes the loaded folder; without it those two checks are skipped.
+   */
+  dataMigrations?: () => DataMigrationsView;
 }
 
 /** What a pending migration is expected to cost, per index it moves. */
@@ -134,11 +140,13 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   private readonly waitOptions: { timeoutMs?: number; pollMs?: number; maxIndexingFailures?: number };
   private readonly engine: EngineState;
   private readonly maxSwapMemoryMb?: number;
+  private readonly dataMigrations?: () => DataMigrationsView;
 
   constructor(options: SchemaMigratorOptions = {}) {
     super();
-    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, maxSwapMemoryMb, ...settings } = options;
+    const { models, redis, strategy, logger, indexingTimeoutMs, pollMs, maxIndexingFailures, maxSwapMemoryMb, dataMigrations, ...settings } = options;
     this.maxSwapMemoryMb = maxSwapMemoryMb;
+    this.dataMigrations = dataMigrations;
     this.settings = resolveSettings(settings);
     if (strategy !== undefined && strategy !== 'swap' && strategy !== 'recreate') {
       throw new ConfigError(`Unknown strategy "${String(strategy)}".`, { hint: 'Use swap (default) or recreate.' });
@@ -171,7 +179,8 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
    * (`drops`), else nothing is written and the error says how to go on.
    */
   async create(name: string, now: Date = new Date(), choices: SchemaCreateChoices = {}): Promise<CreateResult> {
-    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger, ...choices });
+    const dataMigrations = (choices.after?.length ?? 0) > 0 ? this.dataMigrations?.() : undefined;
+    return createSchemaMigration({ store: this.store(), models: this.requireModels(), cwd: this.settings.cwd, name, now, logger: this.logger, ...choices, dataMigrations });
   }
 
   /** Which snapshots are applied. */
@@ -284,6 +293,9 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     if (!dryRun) this.assertDatabaseZero();
     return this.engine.run('rollback', { dryRun, onWait: this.onWait }, async (run) => {
       const moves = planSchemaRollback(this.snapshots(), run.entries, id);
+      // Read under the lock, as `run` reads the data ledger: no data run can record meanwhile.
+      const dataLedger = this.dataMigrations ? await run.entriesOf('data') : [];
+      if (dataLedger.length > 0) assertNoDataDependents(id, this.dataMigrations!(), dataLedger);
       const snapshot = this.snapshots().find((s) => s.snapshot.id === id)!.snapshot;
       if (dryRun) {
         return {

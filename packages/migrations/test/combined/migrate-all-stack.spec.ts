@@ -229,6 +229,52 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
   }, 120_000);
 
+  it('om migrate rollback and om migrate-data rollback refuse to undo what an applied migration of the other kind depends on', async () => {
+    const p = project();
+    await seedPeople();
+    const { initial, sortable } = await backfillThenSortable(p);
+    expect(await p.om('migrate-all', 'run', '-y')).toMatchObject({ code: 0 });
+    const ledgers = async () => ({ data: await redis.hgetall(DATA_LEDGER), schema: await redis.hgetall(SCHEMA_LEDGER) });
+    const before = await ledgers();
+
+    // The search (a data migration) depends on schema:<sortable>.
+    for (const extra of [['-y'], ['--dry-run']]) {
+      const schemaBack = await monitor.capture(() => p.om('migrate', 'rollback', sortable, '--models', 'src/models.ts', ...extra));
+      expect(schemaBack.result.code).toBe(2);
+      expect(schemaBack.result.stderr).toContain(
+        `Cannot roll back schema migration ${sortable}: the applied data migration ${USE_RANK} (migrations/data-migrations/${USE_RANK}.ts) depends on it (schema:${sortable}). Nothing was rolled back.`,
+      );
+      expect(schemaBack.result.stderr).toContain('om migrate-all rollback');
+      expect(writesAmong(schemaBack.commands).filter((c) => !c.argv.includes('om:migrations:lock')).map((c) => c.argv.join(' '))).toEqual([]);
+    }
+
+    // The sortable snapshot runs after the backfill: by id, by --steps, by reset, and in a dry run.
+    for (const args of [['rollback', BACKFILL, '-y'], ['rollback', '--steps', '1', '-y'], ['reset', '-y'], ['rollback', BACKFILL, '--dry-run']]) {
+      const dataBack = await monitor.capture(() => p.om('migrate-data', ...args));
+      expect(dataBack.result.code).toBe(2);
+      expect(dataBack.result.stderr).toContain(
+        `Cannot roll back data migration ${BACKFILL}: the applied schema migration ${sortable} (migrations/schema-migrations/${sortable}.json) runs after it. Nothing was rolled back.`,
+      );
+      expect(dataBack.result.stderr).toContain('om migrate-all rollback');
+      expect(writesAmong(dataBack.commands).filter((c) => !c.argv.includes('om:migrations:lock')).map((c) => c.argv.join(' '))).toEqual([]);
+    }
+
+    // Nothing changed: both ledgers, the index, the documents, no down() ran; the lock is free.
+    expect(await ledgers()).toEqual(before);
+    expect(attributesOf(await redis.call('FT.INFO', 'person:index')).find((a) => a.includes('rank'))).toEqual(expect.arrayContaining(['SORTABLE']));
+    expect(await redis.hget('person:7', 'rank')).toBe('7');
+    expect(await redis.get('top')).toBe(`person:${PEOPLE - 1}`);
+    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
+    expect(await redis.exists('om:migrations:lock')).toBe(0);
+
+    // In dependency order, the single-kind rollbacks go through: the search, the snapshot, then the backfill.
+    expect(await p.om('migrate-data', 'rollback', USE_RANK, '-y')).toMatchObject({ code: 0 });
+    expect(await p.om('migrate', 'rollback', sortable, '--models', 'src/models.ts', '-y')).toMatchObject({ code: 0 });
+    expect(await p.om('migrate-data', 'rollback', BACKFILL, '-y')).toMatchObject({ code: 0 });
+    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER))).toEqual([initial]);
+    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
+  }, 120_000);
+
   it('a run stopped by a failure leaves each ledger right, and a rerun continues from there', async () => {
     const p = project();
     await seedPeople();
@@ -255,6 +301,8 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
   it('refuses a cycle across the kinds with exit 2, naming the path and the files, and records nothing', async () => {
     const p = project();
     await seedPeople();
+    // `--after` names a data migration that exists; its dependency on the snapshot comes once the snapshot has an id.
+    p.write(`migrations/data-migrations/${BACKFILL}.ts`, backfill);
     expect(await p.om('migrate', 'create', 'initial', '--models', 'src/models.ts', '--after', BACKFILL)).toMatchObject({ code: 0 });
     const [initial] = p.snapshotIds() as [string];
     p.write(`migrations/data-migrations/${BACKFILL}.ts`, backfill.replace(`id: '${BACKFILL}',`, `id: '${BACKFILL}',\n  dependencies: ['schema:${initial}'],`));

@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeProject, runOm, runOmInTerminal } from '../support/cli';
+import { makeProject, recordingMigration, runOm, runOmInTerminal } from '../support/cli';
 
 const models = (fields: string) => `import { Schema } from 'redis-om';\nexport const user = new Schema('user', { ${fields} }, { dataStructure: 'HASH' });\n`;
 
@@ -66,5 +66,47 @@ describe('om migrate create: a removed field is asked about, never guessed', () 
     expect(files()).toHaveLength(2);
     expect(snapshot(1).changes.find((c: { kind: string }) => c.kind === 'added').renamedFrom).toBe('user:index');
     expect(asked.stdout).toMatch(/document-dependent +person:index: schema user renamed to person/);
+  }, TIMEOUT);
+});
+
+describe('om migrate create --after: only a data migration of the project', () => {
+  const projects: { remove(): void }[] = [];
+  afterAll(() => projects.forEach((p) => p.remove()));
+  const schemaFiles = (dir: string) => {
+    try {
+      return readdirSync(join(dir, 'migrations/schema-migrations'));
+    } catch {
+      return [];
+    }
+  };
+
+  it('refuses an id that is no loaded data migration (listing the known ones, or naming the empty folder), exit 2, no snapshot', async () => {
+    const p = makeProject({ 'src/models.ts': models("name: { type: 'string' }") });
+    projects.push(p);
+    const create = (...after: string[]) => runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts', ...after.flatMap((id) => ['--after', id])], { cwd: p.dir });
+
+    const none = await create('20250101_000000_backfill');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      'No schema migration was written: --after 20250101_000000_backfill is not a data migration of this project. There are no data migrations in migrations/data-migrations; built-in: 001_datetime_fields_to_timestamps.',
+    );
+    expect(none.stderr).toContain('om migrate-data create <name>');
+    expect(schemaFiles(p.dir)).toEqual([]);
+
+    // A file whose id is not its name: the id counts, as `om migrate-data` loads it.
+    p.write('migrations/data-migrations/20250101_000000_backfill.ts', recordingMigration('20250101_000000_backfill'));
+    p.write('migrations/data-migrations/20250102_000000_other.ts', recordingMigration('custom_other_id'));
+    const typo = await create('20250101_000000_backfil');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'No schema migration was written: --after 20250101_000000_backfil is not a data migration of this project. The data migrations in migrations/data-migrations are: 20250101_000000_backfill, custom_other_id; built-in: 001_datetime_fields_to_timestamps.',
+    );
+    expect(typo.stdout).toBe('');
+    expect(schemaFiles(p.dir)).toEqual([]);
+
+    const ok = await create('20250101_000000_backfill', 'custom_other_id', '001_datetime_fields_to_timestamps');
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    const [file] = schemaFiles(p.dir);
+    expect(JSON.parse(readFileSync(join(p.dir, 'migrations/schema-migrations', file!), 'utf8')).after).toEqual(['20250101_000000_backfill', 'custom_other_id', '001_datetime_fields_to_timestamps']);
   }, TIMEOUT);
 });

@@ -113,6 +113,8 @@ describe('@om/nx:migrate-all', () => {
       join(ws.dir, `apps/app/migrations/data-migrations/${BACKFILL}.js`),
       `module.exports = { id: '${BACKFILL}', dependencies: ['schema:${snapshot!.replace('.json', '')}'], async up() {} };\n`,
     );
+    // `create --after` loaded the file to check the id; under Jest a fresh load needs a fresh module registry.
+    jest.resetModules();
     output = [];
     expect(await run({ action: 'run' })).toEqual({ success: false });
     expect(output.join('\n')).toContain('Migrations depend on each other in a cycle');

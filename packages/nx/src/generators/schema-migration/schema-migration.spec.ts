@@ -41,10 +41,27 @@ describe('@om/nx:schema-migration', () => {
   const logged = () => info.mock.calls.map((call) => String(call[0])).join('\n');
 
   it('after: the snapshot runs after those data migrations, applied with migrate-all', async () => {
+    ws.write('apps/app/migrations/data-migrations/20250101_000000_backfill.ts', "export default { id: '20250101_000000_backfill', async up() {} };\n");
     await schemaMigrationGenerator(tree, { name: 'initial', project: 'app', after: ['20250101_000000_backfill'] }, NOW);
     const snapshot = JSON.parse(tree.read(`${DIR}/20250102_030405_initial.json`, 'utf8')!);
     expect(snapshot.after).toEqual(['20250101_000000_backfill']);
     expect(logged()).toContain('It runs after data migration 20250101_000000_backfill. Apply both in order with: nx run app:migrate-all (preview: --dry-run)');
+  });
+
+  it('after: refuses an id that is no data migration of the project, listing the known ones; writes nothing', async () => {
+    const refused = (after: string[]) => schemaMigrationGenerator(tree, { name: 'initial', project: 'app', after }, NOW);
+    await expect(refused(['20250101_000000_backfill'])).rejects.toThrow(
+      'No schema migration was written: --after 20250101_000000_backfill is not a data migration of this project. There are no data migrations in apps/app/migrations/data-migrations; built-in: 001_datetime_fields_to_timestamps.',
+    );
+    // One on disk (its id, as om migrate-data loads it), one created in this run, only in the Tree.
+    ws.write('apps/app/migrations/data-migrations/20250101_000000_backfill.ts', "export default { id: 'backfill_on_disk', async up() {} };\n");
+    tree.write('apps/app/migrations/data-migrations/20250101_000001_in_tree.ts', "export default { id: '20250101_000001_in_tree', async up() {} };\n");
+    await expect(refused(['20250101_000000_backfill'])).rejects.toThrow(
+      'The data migrations in apps/app/migrations/data-migrations are: backfill_on_disk, 20250101_000001_in_tree; built-in: 001_datetime_fields_to_timestamps.',
+    );
+    expect(changedFiles()).toEqual([]);
+    await schemaMigrationGenerator(tree, { name: 'initial', project: 'app', after: ['backfill_on_disk', '20250101_000001_in_tree'] }, NOW);
+    expect(JSON.parse(tree.read(`${DIR}/20250102_030405_initial.json`, 'utf8')!).after).toEqual(['backfill_on_disk', '20250101_000001_in_tree']);
   });
 
   it("writes the UTC-timestamped snapshot of the models' indexes into the project's migrations folder", async () => {

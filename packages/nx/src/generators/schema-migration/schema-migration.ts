@@ -1,14 +1,18 @@
 import { formatFiles, logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import {
+  DATA_MIGRATIONS_FOLDER,
+  MIGRATION_FILE_PATTERN,
   SCHEMA_MIGRATIONS_FOLDER,
   createSchemaMigration,
+  dataMigrationsView,
   formatClassified,
   validateMigrationName,
   type CreateResult,
+  type DataMigrationsView,
   type Logger,
   type SnapshotStore,
 } from '@om/migrations';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describeError, registeredTargetNames } from '../../utils/generator-helpers';
 import {
   DEFAULT_PROJECT_MIGRATIONS_DIR,
@@ -76,6 +80,7 @@ export async function schemaMigrationGenerator(
       dropSchemas: options.dropSchema,
       force: options.force,
       after: options.after,
+      dataMigrations: (options.after?.length ?? 0) > 0 ? projectDataMigrations(tree, project.root, migrationsDir) : undefined,
     });
   } catch (error) {
     throw new Error(describeError(error));
@@ -100,6 +105,25 @@ export async function schemaMigrationGenerator(
         : `Apply it with: nx run ${options.project}:${names.schemaTargetName} (preview: --dry-run)`,
     ].join('\n'),
   );
+}
+
+/**
+ * The project's data migrations an `after` id may name: those on disk, loaded by the engine as
+ * `om migrate-data` loads them (their ids), and those a generator created in this run, only in
+ * the Tree yet (named by their file, as the data-migration generator writes them).
+ */
+function projectDataMigrations(tree: Tree, projectRoot: string, migrationsDir: string): DataMigrationsView {
+  const onDisk = dataMigrationsView(migrationsDir, join(tree.root, projectRoot));
+  const folder = joinProjectPath(projectRoot, joinProjectPath(migrationsDir, DATA_MIGRATIONS_FOLDER));
+  const known = new Set(onDisk.migrations.map((m) => m.id));
+  const created = tree
+    .listChanges()
+    .filter((change) => change.type === 'CREATE' && change.path === `${folder}/${basename(change.path)}`)
+    .flatMap((change) => {
+      const id = MIGRATION_FILE_PATTERN.exec(basename(change.path))?.[1];
+      return id === undefined || known.has(id) ? [] : [{ id, dependencies: [], source: change.path }];
+    });
+  return { ...onDisk, folder, migrations: [...onDisk.migrations, ...created] };
 }
 
 /** The project's schema-migrations folder in the Tree, as the engine reads and writes snapshots. */

@@ -30,8 +30,8 @@ export function rollbackCommand(): Command {
     const request = options.all ? ({ all: true } as const) : { steps: options.steps! };
     return withCombinedMigrator(options, async (migrator) => {
       if (!options.dryRun) await confirmOrAbort(`Roll back ${options.all ? 'every applied migration' : `the last ${options.steps} migration${options.steps === 1 ? '' : 's'}`} of both kinds?`, options);
-      followRun(migrator);
-      const result = await withStopSignals((signal) => migrator.rollback(request, { dryRun: options.dryRun, signal }), migrator.settings);
+      const moves = followRun(migrator, 'migrate-all rollback');
+      const result = await withStopSignals((signal) => migrator.rollback(request, { dryRun: options.dryRun, signal }), migrator.settings).finally(() => moves.close());
       const done = result.rolledBack.length;
       if (done === 0) console.log('No applied migrations to roll back.');
       else if (result.dryRun) {

@@ -4,7 +4,7 @@ import type { CombinedMigrator } from '../../../combined/combined-migrator';
 import { withBatchOptions } from '../../batch-options';
 import { confirmOrAbort } from '../../confirm';
 import { withStopSignals } from '../../stop-signals';
-import { showIndexingProgress } from '../migrate/options';
+import { followKeyMoves, showIndexingProgress } from '../../schema-progress';
 import { printPendingSteps, withAllOptions, withCombinedMigrator, type AllCliOptions } from './options';
 
 interface RunOptions extends AllCliOptions {
@@ -24,8 +24,8 @@ export function runCommand(): Command {
       const pending = await printPendingSteps(migrator);
       if (pending.length === 0) return;
       if (!options.dryRun) await confirmOrAbort(`Apply ${pending.length} migration${pending.length === 1 ? '' : 's'} in this order?`, options);
-      followRun(migrator);
-      const result = await withStopSignals((signal) => migrator.run({ dryRun: options.dryRun, signal }), migrator.settings);
+      const moves = followRun(migrator, 'migrate-all run');
+      const result = await withStopSignals((signal) => migrator.run({ dryRun: options.dryRun, signal }), migrator.settings).finally(() => moves.close());
       for (const step of result.applied) {
         if (step.plans) for (const line of SchemaMigrator.format([step.plans])) console.log(`    ${line}`);
       }
@@ -38,11 +38,15 @@ export function runCommand(): Command {
   );
 }
 
-/** Prints each migration as it starts and ends, and indexing progress by tenths. */
-export function followRun(migrator: CombinedMigrator): void {
+/**
+ * Prints each migration as it starts and ends, indexing progress by tenths, and the key moves of
+ * renamed schemas with their failure report, as `om migrate` does. Returns what closes the report.
+ */
+export function followRun(migrator: CombinedMigrator, command: string): { close(): void } {
   migrator.on('waitingForLock', ({ timeoutMs }) => console.log(`Another run holds the migration lock; waiting up to ${Math.round(timeoutMs / 1000)}s.`));
   migrator.on('migrated', ({ kind, id, durationMs, dryRun }) => console.log(`  ${dryRun ? 'would apply' : 'applied'} ${kind} ${id}${dryRun ? '' : ` (${durationMs} ms)`}`));
   migrator.on('skipped', ({ kind, id, reason }) => console.log(`  left pending ${kind} ${id}: ${reason}`));
   migrator.on('reverted', ({ kind, id, durationMs, dryRun }) => console.log(`  ${dryRun ? 'would roll back' : 'rolled back'} ${kind} ${id}${dryRun ? '' : ` (${durationMs} ms)`}`));
   showIndexingProgress(migrator);
+  return followKeyMoves(migrator, migrator.settings, command);
 }

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { formatPlan } from '../../../schema/plan';
 import { confirmOrAbort } from '../../confirm';
-import { showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { showIndexingProgress } from '../../schema-progress';
+import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface AutoOptions extends SchemaCliOptions {
   dryRun?: boolean;

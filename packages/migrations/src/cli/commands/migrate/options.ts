@@ -1,10 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { relative, resolve } from 'node:path';
-import { defaultReportPath, FailureReport } from '../../failure-report';
+import { dataMigrationsView } from '../../../data/data-migrations-view';
 import { createConsoleLogger } from '../../../logger';
 import { SchemaMigrator, type PlannedMigration } from '../../../schema/schema-migrator';
 import { formatEstimates } from '../../../schema/estimate';
-import type { IndexingStatus } from '../../../schema/ft-info';
 import type { SchemaStrategy } from '../../../schema/plan';
 import { NAMESPACE_HELP, parseLeaseSeconds, parseSeconds } from '../../options';
 
@@ -121,7 +119,7 @@ export function schemaCreateCommand(): string {
 /** Runs `fn` with a migrator built from the options and always closes it. */
 export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migrator: SchemaMigrator) => Promise<T>): Promise<T> {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
-  const migrator = new SchemaMigrator({
+  const migrator: SchemaMigrator = new SchemaMigrator({
     models: options.models,
     migrationsDir: options.migrationsDir,
     redisUrl: options.redisUrl,
@@ -134,46 +132,12 @@ export async function withSchemaMigrator<T>(options: SchemaCliOptions, fn: (migr
     maxIndexingFailures: options.maxIndexingFailures,
     maxSwapMemoryMb: options.maxSwapMemory,
     logger: createConsoleLogger({ verbose: options.verbose, redisUrls: [options.redisUrl] }),
+    // Loaded only for the checks that span both kinds (rollback's dependents, create --after).
+    dataMigrations: () => dataMigrationsView(migrator.settings.migrationsDir, migrator.settings.cwd),
   });
   try {
     return await fn(migrator);
   } finally {
     await migrator.close();
   }
-}
-
-/**
- * Follows the key moves of renamed schemas: a progress line per batch pass decile, and every
- * document that could not move into a failure report (`<migrations>/.om-reports/…-<command>.jsonl`),
- * named on the console at the first one. Returns what closes the report.
- */
-export function followKeyMoves(migrator: SchemaMigrator, command: string): { close(): void } {
-  const { cwd, migrationsDir, redisUrl } = migrator.settings;
-  let report: FailureReport | undefined;
-  migrator.on('failure', ({ id, failure }) => {
-    if (!report) {
-      report = new FailureReport(defaultReportPath(resolve(cwd, migrationsDir), command), { command: command.replace('-', ' '), cwd, redisUrls: [redisUrl] });
-      console.log(`  documents that cannot move are listed in ${relative(cwd, report.path) || report.path}`);
-    }
-    report.add(failure, id);
-  });
-  const shown = new Map<string, number>();
-  migrator.on('movingKeys', ({ pass, progress }) => {
-    const step = Math.floor(progress.fraction * 10);
-    if (pass !== 'move' || shown.get(progress.name) === step) return;
-    shown.set(progress.name, step);
-    console.log(`  moving keys: ${progress.counters.converted} moved, ${progress.counters.keys} scanned (${Math.round(progress.fraction * 100)}%)`);
-  });
-  return { close: () => report?.close() };
-}
-
-/** Prints indexing progress while a migrator (schema, or `migrate-all`'s) builds indexes: one line per 10 %. */
-export function showIndexingProgress(migrator: { on(event: 'indexing', listener: (event: { indexName: string; status: IndexingStatus }) => void): unknown }): void {
-  const shown = new Map<string, number>();
-  migrator.on('indexing', ({ indexName, status }) => {
-    const step = status.indexing ? Math.floor(status.percentIndexed * 10) : 10;
-    if (shown.get(indexName) === step) return;
-    shown.set(indexName, step);
-    console.log(`  ${indexName}: ${status.indexing ? `indexing ${Math.round(status.percentIndexed * 100)}%` : 'indexed'} (${status.numDocs} documents)`);
-  });
 }

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { SchemaMigrator } from '../../../schema/schema-migrator';
 import { confirmOrAbort } from '../../confirm';
-import { followKeyMoves, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { followKeyMoves, showIndexingProgress } from '../../schema-progress';
+import { withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RollbackOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -26,7 +27,7 @@ export function rollbackCommand(): Command {
       }
       await confirmOrAbort(`Roll back schema migration ${id}?`, options);
       showIndexingProgress(migrator);
-      const moves = followKeyMoves(migrator, 'migrate-rollback');
+      const moves = followKeyMoves(migrator, migrator.settings, 'migrate rollback');
       await migrator.rollback(id).finally(() => moves.close());
       console.log(`Rolled back ${id}.`);
     }),

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { confirmOrAbort } from '../../confirm';
-import { finishPreview, maxSwapMemoryOption, printPendingPlan, followKeyMoves, showIndexingProgress, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
+import { followKeyMoves, showIndexingProgress } from '../../schema-progress';
+import { finishPreview, maxSwapMemoryOption, printPendingPlan, withSchemaMigrator, withSchemaOptions, type SchemaCliOptions } from './options';
 
 interface RunOptions extends SchemaCliOptions {
   dryRun?: boolean;
@@ -23,7 +24,7 @@ export function runCommand(): Command {
       await migrator.checkSwapMemory();
       await confirmOrAbort(`Apply ${planned.length} schema migration${planned.length === 1 ? '' : 's'} (${migrator.strategy})?`, options);
       showIndexingProgress(migrator);
-      const moves = followKeyMoves(migrator, 'migrate-run');
+      const moves = followKeyMoves(migrator, migrator.settings, 'migrate run');
       const result = await migrator.run().finally(() => moves.close());
       console.log(`Applied ${result.migrations.length} schema migration${result.migrations.length === 1 ? '' : 's'}${result.batch ? ` (batch ${result.batch})` : ''}.`);
     }),
