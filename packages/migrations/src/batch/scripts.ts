@@ -60,22 +60,36 @@ for i = 1, #ARGV, 3 do
 end
 return conflicts`;
 
+/** Where a batch script finds its keys, as Lua expressions. */
+interface BatchKeys {
+  /** How many keys. */
+  readonly count: string;
+  /** Key number `k` (1-based), given the Lua expression of `k`. */
+  readonly key: (k: string) => string;
+  /** The ARGV index of the first key's field count. */
+  readonly first: string;
+}
+
 /**
- * The compare-and-set loop over several HASH keys in one call, as Lua text: `KEYS[1..count]`
- * the keys; from `ARGV[first]`, for each key in order the number n of its fields and n triples
- * field, expected, new. Leaves in `conflicts` a flat list of key index (1-based) and field for
- * every value not written.
+ * The compare-and-set loop over several HASH keys in one call, as Lua text: the keys as
+ * `keys` says; from `ARGV[first]`, for each key in order the number n of its fields and n
+ * triples field, expected, new. Leaves in `conflicts` a flat list of key index (1-based) and
+ * field for every value not written.
+ *
+ * Each key is read and then written, in one pass, unless `readAllFirst`: then every key is
+ * read before any is written, so that a call failing on a key (on a cluster, one the node does
+ * not serve) fails before it wrote anything. That costs a second pass and a table per key, so
+ * the single-server scripts, whose keys cannot fail so, do not ask for it.
  */
-function hashCompareAndSetKeys(count: string, first: number): string {
-  return `
-local conflicts = {}
-local a = ${first}
-for k = 1, ${count} do
+function hashCompareAndSetKeys(keys: BatchKeys, readAllFirst: boolean): string {
+  const key = keys.key('k');
+  const read = `
   local n = tonumber(ARGV[a])
   a = a + 1
   local fields = {}
   for i = 1, n do fields[i] = ARGV[a + 3 * (i - 1)] end
-  local current = redis.call('HMGET', KEYS[k], unpack(fields))
+  local current = redis.call('HMGET', ${key}, unpack(fields))`;
+  const write = `
   local set = {}
   for i = 1, n do
     local at = a + 3 * (i - 1)
@@ -87,8 +101,24 @@ for k = 1, ${count} do
       conflicts[#conflicts + 1] = ARGV[at]
     end
   end
-  if #set > 0 then redis.call('HSET', KEYS[k], unpack(set)) end
+  if #set > 0 then redis.call('HSET', ${key}, unpack(set)) end`;
+  const head = `
+local conflicts = {}
+local a = ${keys.first}`;
+  if (!readAllFirst) {
+    return `${head}
+for k = 1, ${keys.count} do${read}${write}
   a = a + 3 * n
+end`;
+  }
+  return `${head}
+local reads = {}
+for k = 1, ${keys.count} do${read}
+  reads[k] = { a, n, current }
+  a = a + 3 * n
+end
+for k = 1, ${keys.count} do
+  local a, n, current = reads[k][1], reads[k][2], reads[k][3]${write}
 end`;
 }
 
@@ -103,7 +133,7 @@ end`;
  * did not happen, whatever kills the run. It is saved only when nothing conflicted, because
  * its counters were computed assuming so; otherwise the caller saves the right ones.
  */
-export const HASH_COMPARE_AND_SET_BATCH = `${hashCompareAndSetKeys('#KEYS - 1', 3)}
+export const HASH_COMPARE_AND_SET_BATCH = `${hashCompareAndSetKeys({ count: '#KEYS - 1', key: (k) => `KEYS[${k}]`, first: '3' }, false)}
 if #conflicts == 0 then redis.call('HSET', KEYS[#KEYS], ARGV[1], ARGV[2]) end
 return conflicts`;
 
@@ -113,7 +143,7 @@ return conflicts`;
  * throttled scan writes a batch as several of these so that the server is held for one slice at
  * a time (app commands run between them); the caller saves the checkpoint once all succeeded.
  */
-export const HASH_COMPARE_AND_SET_SLICE = `${hashCompareAndSetKeys('#KEYS', 1)}
+export const HASH_COMPARE_AND_SET_SLICE = `${hashCompareAndSetKeys({ count: '#KEYS', key: (k) => `KEYS[${k}]`, first: '1' }, false)}
 return conflicts`;
 
 /**
@@ -127,32 +157,7 @@ return conflicts`;
  * field, expected, new. Returns the flat list of key index (1-based) and field not written.
  */
 export const HASH_COMPARE_AND_SET_NODE_BATCH = `#!lua flags=allow-cross-slot-keys
-local k = tonumber(ARGV[1])
-local a = k + 2
-local plans = {}
-for i = 1, k do
-  local n = tonumber(ARGV[a])
-  local fields = {}
-  for f = 1, n do fields[f] = ARGV[a + 1 + 3 * (f - 1)] end
-  plans[i] = { a + 1, n, redis.call('HMGET', ARGV[1 + i], unpack(fields)) }
-  a = a + 1 + 3 * n
-end
-local conflicts = {}
-for i = 1, k do
-  local at, n, current = plans[i][1], plans[i][2], plans[i][3]
-  local set = {}
-  for f = 1, n do
-    local p = at + 3 * (f - 1)
-    if current[f] == ARGV[p + 1] then
-      set[#set + 1] = ARGV[p]
-      set[#set + 1] = ARGV[p + 2]
-    else
-      conflicts[#conflicts + 1] = i
-      conflicts[#conflicts + 1] = ARGV[p]
-    end
-  end
-  if #set > 0 then redis.call('HSET', ARGV[1 + i], unpack(set)) end
-end
+local count = tonumber(ARGV[1])${hashCompareAndSetKeys({ count: 'count', key: (k) => `ARGV[1 + ${k}]`, first: 'count + 2' }, true)}
 return conflicts`;
 
 /**

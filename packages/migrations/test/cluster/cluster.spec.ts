@@ -5,6 +5,7 @@ import { checkDatetimeData } from '../../src/builtin/datetime/inspect';
 import { loadModelSchemas } from '../../src/loading/models';
 import { DataMigrator } from '../../src/data/data-migrator';
 import { captureLogger } from '../batch/capture-logger';
+import { seedEvents } from '../support/redis-cluster';
 import { startRedisCluster, type TestRedisCluster } from './redis-cluster';
 
 const MODELS = resolve(__dirname, '../datetime/fixtures/hash-models.ts');
@@ -26,17 +27,8 @@ describe('Redis Cluster: 3 masters of Debian redis-servers', () => {
     await cluster?.stop();
   });
 
-  async function seed(): Promise<void> {
-    await Promise.all(redis.nodes('master').map((node) => node.flushall()));
-    for (let start = 0; start < KEYS; start += 500) {
-      await Promise.all(
-        Array.from({ length: 500 }, (_, j) => {
-          const i = start + j;
-          return redis.hset(`Event:${i}`, 'title', `e${i}`, 'createdAt', new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(), 'updatedAt', '2024-01-02');
-        }),
-      );
-    }
-  }
+  const seed = () =>
+    seedEvents(redis, KEYS, (i) => ({ title: `e${i}`, createdAt: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(), updatedAt: '2024-01-02' }));
 
   it('spreads the test keys over every master', async () => {
     await seed();

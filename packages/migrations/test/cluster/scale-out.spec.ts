@@ -1,7 +1,7 @@
 import type { Cluster } from 'ioredis';
 import { resolve } from 'node:path';
 import { makeProject, spawnOm, waitUntil, type OmProcess } from '../support/cli';
-import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster';
+import { seedEvents, startRedisCluster, type TestRedisCluster } from '../support/redis-cluster';
 
 const MODELS = resolve(__dirname, '../datetime/fixtures/hash-models.ts');
 const ID = '001_datetime_fields_to_timestamps';
@@ -25,12 +25,7 @@ describe('om migrate-data run --scale-out: 3 processes on a 3-master cluster', (
     await cluster?.stop();
   });
 
-  async function seed(): Promise<void> {
-    await Promise.all(redis.nodes('master').map((node) => node.flushall()));
-    for (let start = 0; start < KEYS; start += 500) {
-      await Promise.all(Array.from({ length: 500 }, (_, j) => redis.hset(`Event:${start + j}`, 'title', `e${start + j}`, 'createdAt', new Date(createdAt(start + j)).toISOString())));
-    }
-  }
+  const seed = () => seedEvents(redis, KEYS, (i) => ({ title: `e${i}`, createdAt: new Date(createdAt(i)).toISOString() }));
 
   /** One worker; throttled per process, so that the three overlap (a share of about 5000 keys takes a second or more). */
   function worker(): OmProcess {

@@ -4,12 +4,12 @@
  * a data migration that needs the new index depends on the snapshot (`schema:<id>`). Checked in
  * Redis: both ledgers, the documents, FT.INFO and an FT.SEARCH SORTBY on the new field.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
-import { makeProject, runOm, type CliResult } from '../support/cli';
-import { startMonitor, writesAmong, type CommandMonitor } from '../support/monitor';
+import { modelsSource, type CliResult } from '../support/cli';
+import { writesAmong } from '../support/monitor';
 import { describeWithRedisStack } from '../support/redis-stack';
+import { useStackSuite } from '../support/stack-project';
 
 const DATA_LEDGER = 'om:migrations:data:ledger';
 const SCHEMA_LEDGER = 'om:migrations:schema:ledger';
@@ -20,12 +20,7 @@ const PEOPLE = 40;
 const BACKFILL = '20990101_000000_backfill_rank';
 const USE_RANK = '20000101_000000_store_top_ranked';
 
-const models = (withRank: boolean) => `import { Schema } from 'redis-om';
-export const personSchema = new Schema('person', {
-  name: { type: 'string' },
-  ${withRank ? "rank: { type: 'number', sortable: true }," : ''}
-}, { dataStructure: 'HASH' });
-`;
+const models = (withRank: boolean) => modelsSource('person', { name: { type: 'string' }, ...(withRank && { rank: { type: 'number', sortable: true } }) });
 
 /** Sets rank = i on person:i (SCAN, not KEYS), and removes it again on rollback. */
 const backfill = `export default {
@@ -78,31 +73,16 @@ function attributesOf(info: unknown): string[][] {
 }
 
 describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) => {
-  let redis: Redis;
-  let monitor: CommandMonitor;
-  const projects: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    redis = new Redis(stack.url);
-    monitor = await startMonitor(stack.url);
-  });
-  afterAll(() => {
-    monitor?.stop();
-    redis?.disconnect();
-    for (const p of projects) p.remove();
-  });
-  beforeEach(() => redis.flushall());
+  const suite = useStackSuite(stack, { timeoutMs: 60_000, monitor: true });
 
   function project() {
-    const p = makeProject({ 'src/models.ts': models(false) });
-    projects.push(p);
-    const om = (...args: string[]): Promise<CliResult> => runOm(args, { cwd: p.dir, env: { REDIS_OM_URL: stack.url }, timeoutMs: 60_000 });
-    const snapshotIds = () => readdirSync(join(p.dir, 'migrations/schema-migrations')).sort().map((f) => f.replace(/\.json$/, ''));
-    return { ...p, om, snapshotIds };
+    const p = suite.project({ 'src/models.ts': models(false) });
+    const snapshotIds = () => p.files().map((f) => f.replace(/\.json$/, ''));
+    return { ...p, snapshotIds };
   }
 
   async function seedPeople(): Promise<void> {
-    const pipeline = redis.pipeline();
+    const pipeline = suite.redis.pipeline();
     for (let i = 0; i < PEOPLE; i++) pipeline.hset(`person:${i}`, 'name', `n${i}`);
     await pipeline.exec();
   }
@@ -134,13 +114,13 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(plan.stdout).toContain('Schema migrations would send:');
 
     // A dry run sends only reads, and records nothing.
-    const dry = await monitor.capture(() => p.om('migrate-all', 'run', '--dry-run'));
+    const dry = await suite.monitor.capture(() => p.om('migrate-all', 'run', '--dry-run'));
     expect(dry.result).toMatchObject({ code: 0, stderr: '' });
     expect(dry.result.stdout).toContain('Dry run: 4 would run, 0 would stay pending. Nothing was written.');
     expect(writesAmong(dry.commands).map((c) => c.argv.join(' '))).toEqual([]);
-    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
+    expect(await suite.redis.hgetall(DATA_LEDGER)).toEqual({});
 
-    const run = await monitor.capture(() => p.om('migrate-all', 'run', '-y'));
+    const run = await suite.monitor.capture(() => p.om('migrate-all', 'run', '-y'));
     expect(run.result).toMatchObject({ code: 0, stderr: '' });
     const applied = run.result.stdout.split('\n').filter((l) => l.startsWith('  applied ')).map((l) => l.replace(/ \(\d+ ms\)$/, '').trim());
     expect(applied).toEqual([`applied schema ${initial}`, `applied data ${BACKFILL}`, `applied schema ${sortable}`, `applied data ${USE_RANK}`]);
@@ -149,8 +129,8 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(run.commands.filter((c) => c.argv[0] === 'SET' && c.argv[1] === 'om:migrations:lock')).toHaveLength(1);
 
     // Each kind's ledger holds its own, so the single-kind status commands stay right.
-    expect(Object.keys(await redis.hgetall(DATA_LEDGER)).sort()).toEqual([USE_RANK, BACKFILL].sort());
-    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
+    expect(Object.keys(await suite.redis.hgetall(DATA_LEDGER)).sort()).toEqual([USE_RANK, BACKFILL].sort());
+    expect(Object.keys(await suite.redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
     const dataStatus = await p.om('migrate-data', 'status');
     expect(dataStatus.stdout).toContain('  Applied: 2');
     expect(dataStatus.stdout).toContain('  Pending: 0');
@@ -160,14 +140,14 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(schemaStatus.stdout).toContain('  Pending: 0');
 
     // The documents were backfilled, the index has rank SORTABLE, and SORTBY answers on it.
-    for (let i = 0; i < PEOPLE; i++) expect(await redis.hget(`person:${i}`, 'rank')).toBe(String(i));
-    const rank = attributesOf(await redis.call('FT.INFO', 'person:index')).find((a) => a.includes('rank'));
+    for (let i = 0; i < PEOPLE; i++) expect(await suite.redis.hget(`person:${i}`, 'rank')).toBe(String(i));
+    const rank = attributesOf(await suite.redis.call('FT.INFO', 'person:index')).find((a) => a.includes('rank'));
     expect(rank).toEqual(expect.arrayContaining(['NUMERIC', 'SORTABLE']));
-    const sorted = (await redis.call('FT.SEARCH', 'person:index', '*', 'SORTBY', 'rank', 'ASC', 'LIMIT', '0', '3', 'NOCONTENT')) as unknown[];
+    const sorted = (await suite.redis.call('FT.SEARCH', 'person:index', '*', 'SORTBY', 'rank', 'ASC', 'LIMIT', '0', '3', 'NOCONTENT')) as unknown[];
     expect(sorted).toEqual([PEOPLE, 'person:0', 'person:1', 'person:2']);
     // The search ran after the snapshot: it found the highest rank.
-    expect(await redis.get('top')).toBe(`person:${PEOPLE - 1}`);
-    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
+    expect(await suite.redis.get('top')).toBe(`person:${PEOPLE - 1}`);
+    expect(await suite.redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
 
     const status = await p.om('migrate-all', 'status');
     expect(status).toMatchObject({ code: 0 });
@@ -181,21 +161,21 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(back2).toMatchObject({ code: 0, stderr: '' });
     const reverted = (r: CliResult) => r.stdout.split('\n').filter((l) => l.startsWith('  rolled back ')).map((l) => l.replace(/ \(\d+ ms\)$/, '').trim());
     expect(reverted(back2)).toEqual([`rolled back data ${USE_RANK}`, `rolled back schema ${sortable}`]);
-    expect(attributesOf(await redis.call('FT.INFO', 'person:index')).some((a) => a.includes('rank'))).toBe(false);
-    expect(await redis.hget('person:7', 'rank')).toBe('7');
-    expect(await redis.exists('top')).toBe(0);
-    expect(Object.keys(await redis.hgetall(DATA_LEDGER))).toEqual([BACKFILL]);
-    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER))).toEqual([initial]);
+    expect(attributesOf(await suite.redis.call('FT.INFO', 'person:index')).some((a) => a.includes('rank'))).toBe(false);
+    expect(await suite.redis.hget('person:7', 'rank')).toBe('7');
+    expect(await suite.redis.exists('top')).toBe(0);
+    expect(Object.keys(await suite.redis.hgetall(DATA_LEDGER))).toEqual([BACKFILL]);
+    expect(Object.keys(await suite.redis.hgetall(SCHEMA_LEDGER))).toEqual([initial]);
 
     // ... then the backfill and the first snapshot.
     const rest = await p.om('migrate-all', 'rollback', '--all', '-y');
     expect(rest).toMatchObject({ code: 0, stderr: '' });
     expect(reverted(rest)).toEqual([`rolled back data ${BACKFILL}`, `rolled back schema ${initial}`]);
-    expect(await redis.call('FT._LIST')).toEqual([]);
-    for (let i = 0; i < PEOPLE; i++) expect(await redis.hgetall(`person:${i}`)).toEqual({ name: `n${i}` });
-    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
-    expect(await redis.hgetall(SCHEMA_LEDGER)).toEqual({});
-    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`, `down:${USE_RANK}`, `down:${BACKFILL}`]);
+    expect(await suite.redis.call('FT._LIST')).toEqual([]);
+    for (let i = 0; i < PEOPLE; i++) expect(await suite.redis.hgetall(`person:${i}`)).toEqual({ name: `n${i}` });
+    expect(await suite.redis.hgetall(DATA_LEDGER)).toEqual({});
+    expect(await suite.redis.hgetall(SCHEMA_LEDGER)).toEqual({});
+    expect(await suite.redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`, `down:${USE_RANK}`, `down:${BACKFILL}`]);
   }, 120_000);
 
   it('om migrate run and om migrate-data run refuse while a pending migration waits on the other kind', async () => {
@@ -215,18 +195,18 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     expect(dataRun.stderr).toContain('om migrate-all run');
 
     // Nothing was applied by either.
-    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
-    expect(await redis.hgetall(SCHEMA_LEDGER)).toEqual({});
-    expect(await redis.call('FT._LIST')).toEqual([]);
-    expect(await redis.hget('person:3', 'rank')).toBeNull();
-    expect(await redis.exists('calls')).toBe(0);
+    expect(await suite.redis.hgetall(DATA_LEDGER)).toEqual({});
+    expect(await suite.redis.hgetall(SCHEMA_LEDGER)).toEqual({});
+    expect(await suite.redis.call('FT._LIST')).toEqual([]);
+    expect(await suite.redis.hget('person:3', 'rank')).toBeNull();
+    expect(await suite.redis.exists('calls')).toBe(0);
 
     // Once the backfill is applied on its own (without the search), `om migrate run` may go on.
     rmSync(join(p.dir, `migrations/data-migrations/${USE_RANK}.ts`));
     expect(await p.om('migrate-data', 'run', '-y')).toMatchObject({ code: 0 });
     const after = await p.om('migrate', 'run', '-y', '--models', 'src/models.ts');
     expect(after).toMatchObject({ code: 0 });
-    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
+    expect(Object.keys(await suite.redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
   }, 120_000);
 
   it('om migrate rollback and om migrate-data rollback refuse to undo what an applied migration of the other kind depends on', async () => {
@@ -234,12 +214,12 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     await seedPeople();
     const { initial, sortable } = await backfillThenSortable(p);
     expect(await p.om('migrate-all', 'run', '-y')).toMatchObject({ code: 0 });
-    const ledgers = async () => ({ data: await redis.hgetall(DATA_LEDGER), schema: await redis.hgetall(SCHEMA_LEDGER) });
+    const ledgers = async () => ({ data: await suite.redis.hgetall(DATA_LEDGER), schema: await suite.redis.hgetall(SCHEMA_LEDGER) });
     const before = await ledgers();
 
     // The search (a data migration) depends on schema:<sortable>.
     for (const extra of [['-y'], ['--dry-run']]) {
-      const schemaBack = await monitor.capture(() => p.om('migrate', 'rollback', sortable, '--models', 'src/models.ts', ...extra));
+      const schemaBack = await suite.monitor.capture(() => p.om('migrate', 'rollback', sortable, '--models', 'src/models.ts', ...extra));
       expect(schemaBack.result.code).toBe(2);
       expect(schemaBack.result.stderr).toContain(
         `Cannot roll back schema migration ${sortable}: the applied data migration ${USE_RANK} (migrations/data-migrations/${USE_RANK}.ts) depends on it (schema:${sortable}). Nothing was rolled back.`,
@@ -250,7 +230,7 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
 
     // The sortable snapshot runs after the backfill: by id, by --steps, by reset, and in a dry run.
     for (const args of [['rollback', BACKFILL, '-y'], ['rollback', '--steps', '1', '-y'], ['reset', '-y'], ['rollback', BACKFILL, '--dry-run']]) {
-      const dataBack = await monitor.capture(() => p.om('migrate-data', ...args));
+      const dataBack = await suite.monitor.capture(() => p.om('migrate-data', ...args));
       expect(dataBack.result.code).toBe(2);
       expect(dataBack.result.stderr).toContain(
         `Cannot roll back data migration ${BACKFILL}: the applied schema migration ${sortable} (migrations/schema-migrations/${sortable}.json) runs after it. Nothing was rolled back.`,
@@ -261,41 +241,41 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
 
     // Nothing changed: both ledgers, the index, the documents, no down() ran; the lock is free.
     expect(await ledgers()).toEqual(before);
-    expect(attributesOf(await redis.call('FT.INFO', 'person:index')).find((a) => a.includes('rank'))).toEqual(expect.arrayContaining(['SORTABLE']));
-    expect(await redis.hget('person:7', 'rank')).toBe('7');
-    expect(await redis.get('top')).toBe(`person:${PEOPLE - 1}`);
-    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
-    expect(await redis.exists('om:migrations:lock')).toBe(0);
+    expect(attributesOf(await suite.redis.call('FT.INFO', 'person:index')).find((a) => a.includes('rank'))).toEqual(expect.arrayContaining(['SORTABLE']));
+    expect(await suite.redis.hget('person:7', 'rank')).toBe('7');
+    expect(await suite.redis.get('top')).toBe(`person:${PEOPLE - 1}`);
+    expect(await suite.redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
+    expect(await suite.redis.exists('om:migrations:lock')).toBe(0);
 
     // In dependency order, the single-kind rollbacks go through: the search, the snapshot, then the backfill.
     expect(await p.om('migrate-data', 'rollback', USE_RANK, '-y')).toMatchObject({ code: 0 });
     expect(await p.om('migrate', 'rollback', sortable, '--models', 'src/models.ts', '-y')).toMatchObject({ code: 0 });
     expect(await p.om('migrate-data', 'rollback', BACKFILL, '-y')).toMatchObject({ code: 0 });
-    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER))).toEqual([initial]);
-    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
+    expect(Object.keys(await suite.redis.hgetall(SCHEMA_LEDGER))).toEqual([initial]);
+    expect(await suite.redis.hgetall(DATA_LEDGER)).toEqual({});
   }, 120_000);
 
   it('a run stopped by a failure leaves each ledger right, and a rerun continues from there', async () => {
     const p = project();
     await seedPeople();
     const { initial, sortable } = await backfillThenSortable(p);
-    await redis.set('fail-once', '1');
+    await suite.redis.set('fail-once', '1');
 
     const failed = await p.om('migrate-all', 'run', '-y');
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`Data migration ${USE_RANK} failed in up(): failing on purpose`);
     // Everything before the failure is applied and recorded in its own ledger; the lock is free.
-    expect(Object.keys(await redis.hgetall(DATA_LEDGER))).toEqual([BACKFILL]);
-    expect(Object.keys(await redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
-    expect(await redis.exists('om:migrations:lock')).toBe(0);
+    expect(Object.keys(await suite.redis.hgetall(DATA_LEDGER))).toEqual([BACKFILL]);
+    expect(Object.keys(await suite.redis.hgetall(SCHEMA_LEDGER)).sort()).toEqual([initial, sortable]);
+    expect(await suite.redis.exists('om:migrations:lock')).toBe(0);
     const pending = await p.om('migrate-all', 'plan');
     expect(pending.stdout).toContain(`1 pending migration, in this order:\n  1. data   ${USE_RANK} after schema:${sortable}`);
 
     const rerun = await p.om('migrate-all', 'run', '-y');
     expect(rerun).toMatchObject({ code: 0, stderr: '' });
     expect(rerun.stdout).toContain('Applied 1 migration (data batch 2).');
-    expect(await redis.get('top')).toBe(`person:${PEOPLE - 1}`);
-    expect(await redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
+    expect(await suite.redis.get('top')).toBe(`person:${PEOPLE - 1}`);
+    expect(await suite.redis.lrange('calls', 0, -1)).toEqual([`up:${BACKFILL}`, `up:${USE_RANK}`]);
   }, 120_000);
 
   it('refuses a cycle across the kinds with exit 2, naming the path and the files, and records nothing', async () => {
@@ -308,7 +288,7 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
     p.write(`migrations/data-migrations/${BACKFILL}.ts`, backfill.replace(`id: '${BACKFILL}',`, `id: '${BACKFILL}',\n  dependencies: ['schema:${initial}'],`));
 
     for (const args of [['plan'], ['run', '-y'], ['run', '--dry-run']]) {
-      const result = await monitor.capture(() => p.om('migrate-all', ...args));
+      const result = await suite.monitor.capture(() => p.om('migrate-all', ...args));
       expect(result.result.code).toBe(2);
       const schemaFile = `migrations/schema-migrations/${initial}.json`;
       const dataFile = `migrations/data-migrations/${BACKFILL}.ts`;
@@ -317,9 +297,9 @@ describeWithRedisStack('om migrate-all (the built CLI) on Redis Stack', (stack) 
       );
       expect(writesAmong(result.commands).map((c) => c.argv.join(' '))).toEqual([]);
     }
-    expect(await redis.hgetall(DATA_LEDGER)).toEqual({});
-    expect(await redis.hgetall(SCHEMA_LEDGER)).toEqual({});
-    expect(await redis.call('FT._LIST')).toEqual([]);
-    expect(await redis.hget('person:3', 'rank')).toBeNull();
+    expect(await suite.redis.hgetall(DATA_LEDGER)).toEqual({});
+    expect(await suite.redis.hgetall(SCHEMA_LEDGER)).toEqual({});
+    expect(await suite.redis.call('FT._LIST')).toEqual([]);
+    expect(await suite.redis.hget('person:3', 'rank')).toBeNull();
   }, 60_000);
 });

@@ -3,9 +3,9 @@
  * asks "Did you rename…?", without one it refuses and names both ways on, and what it writes is
  * what was answered.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeProject, recordingMigration, runOm, runOmInTerminal } from '../support/cli';
+import { recordingMigration, runOm, runOmInTerminal, snapshotFiles, useScratchProjects } from '../support/cli';
 
 const models = (fields: string) => `import { Schema } from 'redis-om';\nexport const user = new Schema('user', { ${fields} }, { dataStructure: 'HASH' });\n`;
 
@@ -13,13 +13,11 @@ const models = (fields: string) => `import { Schema } from 'redis-om';\nexport c
 const TIMEOUT = 30_000;
 
 describe('om migrate create: a removed field is asked about, never guessed', () => {
-  const projects: { remove(): void }[] = [];
-  afterAll(() => projects.forEach((p) => p.remove()));
+  const project = useScratchProjects();
 
   function renamedProject() {
-    const p = makeProject({ 'src/models.ts': models("name: { type: 'string' }, age: { type: 'number' }") });
-    projects.push(p);
-    const files = () => readdirSync(join(p.dir, 'migrations/schema-migrations')).sort();
+    const p = project({ 'src/models.ts': models("name: { type: 'string' }, age: { type: 'number' }") });
+    const files = () => snapshotFiles(p.dir);
     const snapshot = (i: number) => JSON.parse(readFileSync(join(p.dir, 'migrations/schema-migrations', files()[i]!), 'utf8'));
     return { p, files, snapshot };
   }
@@ -70,43 +68,36 @@ describe('om migrate create: a removed field is asked about, never guessed', () 
 });
 
 describe('om migrate create --after: only a data migration of the project', () => {
-  const projects: { remove(): void }[] = [];
-  afterAll(() => projects.forEach((p) => p.remove()));
-  const schemaFiles = (dir: string) => {
-    try {
-      return readdirSync(join(dir, 'migrations/schema-migrations'));
-    } catch {
-      return [];
-    }
-  };
+  const project = useScratchProjects();
 
   it('refuses an id that is no loaded data migration (listing the known ones, or naming the empty folder), exit 2, no snapshot', async () => {
-    const p = makeProject({ 'src/models.ts': models("name: { type: 'string' }") });
-    projects.push(p);
+    const p = project({ 'src/models.ts': models("name: { type: 'string' }") });
     const create = (...after: string[]) => runOm(['migrate', 'create', 'initial', '--models', 'src/models.ts', ...after.flatMap((id) => ['--after', id])], { cwd: p.dir });
+    /** Refused: exit 2, each message on stderr, nothing on stdout, no snapshot written. */
+    const expectRefused = async (after: string, ...messages: string[]) => {
+      const refused = await create(after);
+      expect(refused).toMatchObject({ code: 2, stdout: '' });
+      for (const message of messages) expect(refused.stderr).toContain(message);
+      expect(snapshotFiles(p.dir)).toEqual([]);
+    };
 
-    const none = await create('20250101_000000_backfill');
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain(
+    await expectRefused(
+      '20250101_000000_backfill',
       'No schema migration was written: --after 20250101_000000_backfill is not a data migration of this project. There are no data migrations in migrations/data-migrations; built-in: 001_datetime_fields_to_timestamps.',
+      'om migrate-data create <name>',
     );
-    expect(none.stderr).toContain('om migrate-data create <name>');
-    expect(schemaFiles(p.dir)).toEqual([]);
 
     // A file whose id is not its name: the id counts, as `om migrate-data` loads it.
     p.write('migrations/data-migrations/20250101_000000_backfill.ts', recordingMigration('20250101_000000_backfill'));
     p.write('migrations/data-migrations/20250102_000000_other.ts', recordingMigration('custom_other_id'));
-    const typo = await create('20250101_000000_backfil');
-    expect(typo.code).toBe(2);
-    expect(typo.stderr).toContain(
+    await expectRefused(
+      '20250101_000000_backfil',
       'No schema migration was written: --after 20250101_000000_backfil is not a data migration of this project. The data migrations in migrations/data-migrations are: 20250101_000000_backfill, custom_other_id; built-in: 001_datetime_fields_to_timestamps.',
     );
-    expect(typo.stdout).toBe('');
-    expect(schemaFiles(p.dir)).toEqual([]);
 
     const ok = await create('20250101_000000_backfill', 'custom_other_id', '001_datetime_fields_to_timestamps');
     expect(ok).toMatchObject({ code: 0, stderr: '' });
-    const [file] = schemaFiles(p.dir);
+    const [file] = snapshotFiles(p.dir);
     expect(JSON.parse(readFileSync(join(p.dir, 'migrations/schema-migrations', file!), 'utf8')).after).toEqual(['20250101_000000_backfill', 'custom_other_id', '001_datetime_fields_to_timestamps']);
   }, TIMEOUT);
 });

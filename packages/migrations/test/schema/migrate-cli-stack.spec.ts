@@ -12,10 +12,11 @@ import { Repository, Schema, type SchemaDefinition, type SchemaOptions } from 'r
 import { classifySearchError } from '../../src';
 import { versionedIndexName } from '../../src/schema/plan';
 import { schemaLedgerKey } from '../../src/state/keys';
-import { makeProject, runOm, type CliResult } from '../support/cli';
-import { printedCommands, printedPlan, startMonitor, writesAmong, type CommandMonitor, type MonitoredCommand } from '../support/monitor';
+import { runOm, type CliResult } from '../support/cli';
+import { printedCommands, printedPlan, writesAmong, type MonitoredCommand } from '../support/monitor';
 import { startRedisServer } from '../support/redis-server';
 import { describeWithRedisStack } from '../support/redis-stack';
+import { useStackSuite } from '../support/stack-project';
 
 const LEDGER = schemaLedgerKey('om:migrations:');
 const TIMEOUT = 120_000;
@@ -71,28 +72,14 @@ function snapshotsOf(dir: string): { id: string; changes: { indexName: string; b
 }
 
 describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
-  let redis: Redis;
-  let monitor: CommandMonitor;
-  const projects: { remove(): void }[] = [];
-
-  beforeAll(async () => {
-    redis = new Redis(stack.url);
-    monitor = await startMonitor(stack.url);
-  });
-  afterAll(() => {
-    monitor?.stop();
-    redis?.disconnect();
-    for (const p of projects) p.remove();
-  });
-  beforeEach(() => redis.flushall());
+  const suite = useStackSuite(stack, { timeoutMs: 60_000, monitor: true });
 
   function project(models: readonly Model[]) {
-    const p = makeProject({ 'src/models.ts': modelsSource(models) });
-    projects.push(p);
+    const p = suite.project({ 'src/models.ts': modelsSource(models) });
     return {
       dir: p.dir,
       setModels: (next: readonly Model[]) => p.write('src/models.ts', modelsSource(next)),
-      om: (...args: string[]) => runOm(['migrate', ...args], { cwd: p.dir, env: { REDIS_OM_URL: stack.url }, timeoutMs: 60_000 }),
+      om: (...args: string[]) => p.om('migrate', ...args),
       snapshots: () => snapshotsOf(p.dir),
     };
   }
@@ -122,7 +109,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
     const client = createClient({ url: stack.url });
     await client.connect();
     try {
-      const { commands } = await monitor.capture(async () => {
+      const { commands } = await suite.monitor.capture(async () => {
         for (const m of models) await new Repository(schemaOf(m), client).createIndex();
       });
       return commands;
@@ -132,22 +119,22 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
   }
 
   async function seedPeople(count: number, age = (i: number) => String(i % 90)): Promise<void> {
-    const pipeline = redis.pipeline();
+    const pipeline = suite.redis.pipeline();
     for (let i = 0; i < count; i++) pipeline.hset(`person:${i}`, 'name', `n${i}`, 'age', age(i));
     await pipeline.exec();
   }
 
   async function seedOrders(count: number): Promise<void> {
-    const pipeline = redis.pipeline();
+    const pipeline = suite.redis.pipeline();
     for (let i = 0; i < count; i++) {
       pipeline.call('JSON.SET', `order:${i}`, '$', JSON.stringify({ customer: `c${i % 7}`, items: ['a', `i${i}`], total: i, note: `note number ${i}` }));
     }
     await pipeline.exec();
   }
 
-  const realName = async (name: string) => String(infoMap(await redis.call('FT.INFO', name)).index_name);
-  const list = async () => ((await redis.call('FT._LIST')) as string[]).slice().sort();
-  const ledger = async () => Object.keys(await redis.hgetall(LEDGER)).sort();
+  const realName = async (name: string) => String(infoMap(await suite.redis.call('FT.INFO', name)).index_name);
+  const list = async () => ((await suite.redis.call('FT._LIST')) as string[]).slice().sort();
+  const ledger = async () => Object.keys(await suite.redis.hgetall(LEDGER)).sort();
 
   /**
    * The commands of a real run that carry out its plan: not read-only, not a script's own calls,
@@ -164,15 +151,15 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
    * index the plan waits for at its place in the plan.
    */
   async function dryRunThenRun(p: Project, dryArgs: string[], realArgs: string[]): Promise<{ dry: CliResult; real: CliResult; sent: string[][] }> {
-    const ledgerBefore = await redis.hgetall(LEDGER);
-    const dry = await monitor.capture(() => p.om(...dryArgs));
+    const ledgerBefore = await suite.redis.hgetall(LEDGER);
+    const dry = await suite.monitor.capture(() => p.om(...dryArgs));
     expect(dry.result.stderr).toBe('');
     expect(dry.result).toMatchObject({ code: 0 });
     expect(dry.result.stdout).toContain('Dry run: nothing was sent.');
     expect(writesAmong(dry.commands).map((c) => c.argv.join(' '))).toEqual([]);
-    expect(await redis.hgetall(LEDGER)).toEqual(ledgerBefore);
+    expect(await suite.redis.hgetall(LEDGER)).toEqual(ledgerBefore);
 
-    const real = await monitor.capture(() => p.om(...realArgs));
+    const real = await suite.monitor.capture(() => p.om(...realArgs));
     expect(real.result.stderr).toBe('');
     expect(real.result).toMatchObject({ code: 0 });
     const printed = printedCommands(dry.result.stdout);
@@ -230,15 +217,15 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(await list()).toEqual([versioned['order:index'], versioned['person:index']].sort());
       expect(await realName('person:index')).toBe(versioned['person:index']);
       expect(await realName('order:index')).toBe(versioned['order:index']);
-      expect(infoMap(await redis.call('FT.INFO', 'person:index')).num_docs).toBe(300);
-      expect(infoMap(await redis.call('FT.INFO', 'order:index')).num_docs).toBe(120);
-      expect(await redis.get('person:index:hash')).toBe(schemaOf(person('number')).indexHash);
-      expect(await redis.get('order:index:hash')).toBe(schemaOf(order(false)).indexHash);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'person:index')).num_docs).toBe(300);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'order:index')).num_docs).toBe(120);
+      expect(await suite.redis.get('person:index:hash')).toBe(schemaOf(person('number')).indexHash);
+      expect(await suite.redis.get('order:index:hash')).toBe(schemaOf(order(false)).indexHash);
       // The app's queries answer through the aliases.
-      expect(((await redis.call('FT.SEARCH', 'person:index', '@age:[42 42]', 'LIMIT', '0', '0')) as unknown[])[0]).toBe(3);
-      expect(((await redis.call('FT.SEARCH', 'order:index', '@items:{i7}', 'LIMIT', '0', '0')) as unknown[])[0]).toBe(1);
+      expect(((await suite.redis.call('FT.SEARCH', 'person:index', '@age:[42 42]', 'LIMIT', '0', '0')) as unknown[])[0]).toBe(3);
+      expect(((await suite.redis.call('FT.SEARCH', 'order:index', '@items:{i7}', 'LIMIT', '0', '0')) as unknown[])[0]).toBe(1);
 
-      const entry = JSON.parse((await redis.hget(LEDGER, snapshot.id))!);
+      const entry = JSON.parse((await suite.redis.hget(LEDGER, snapshot.id))!);
       expect(entry).toMatchObject({ id: snapshot.id, batch: 1 });
       expect(entry.checksum).toMatch(/^[0-9a-f]{64}$/);
 
@@ -279,7 +266,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
 
       // The first snapshot matches what the app created: nothing to send, only recorded.
       const initial = await create(p, 'initial');
-      const first = await monitor.capture(() => p.om('run', '-y'));
+      const first = await suite.monitor.capture(() => p.om('run', '-y'));
       expect(first.result).toMatchObject({ code: 0 });
       expect(first.result.stdout).toContain('person:index: already up to date');
       expect(planWrites(first.commands)).toEqual([]);
@@ -323,18 +310,18 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       ]);
 
       expect(await list()).toEqual([versioned]);
-      const info = infoMap(await redis.call('FT.INFO', 'person:index'));
+      const info = infoMap(await suite.redis.call('FT.INFO', 'person:index'));
       expect(info.index_name).toBe(versioned);
       expect(info.num_docs).toBe(2000);
       expect(JSON.stringify(info.attributes)).toContain('SORTABLE');
-      expect(await redis.exists('person:1999')).toBe(1);
+      expect(await suite.redis.exists('person:1999')).toBe(1);
       expect(await ledger()).toEqual([initial.id, sortable.id].sort());
 
       // The app restarts with the new model: redis-om reads its hash and sends nothing else.
-      const before = await redis.call('FT.INFO', 'person:index');
+      const before = await suite.redis.call('FT.INFO', 'person:index');
       const appSent = await appCreateIndex(person('sortable'));
       expect(appSent.filter((c) => c.argv[0] !== 'CLIENT').map((c) => c.argv.join(' '))).toEqual(['GET person:index:hash']);
-      const after = await redis.call('FT.INFO', 'person:index');
+      const after = await suite.redis.call('FT.INFO', 'person:index');
       const stable = (reply: unknown) => ({ ...infoMap(reply), number_of_uses: undefined });
       expect(stable(after)).toEqual(stable(before));
       expect(await list()).toEqual([versioned]);
@@ -388,10 +375,10 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(await list()).toEqual(['order:index', 'person:index']);
       expect(await realName('person:index')).toBe('person:index');
       expect(await realName('order:index')).toBe('order:index');
-      expect(infoMap(await redis.call('FT.INFO', 'person:index')).num_docs).toBe(500);
-      expect(infoMap(await redis.call('FT.INFO', 'order:index')).num_docs).toBe(50);
-      expect(await redis.dbsize()).toBe(500 + 50 + 2 + 1); // documents, two hashes, the ledger
-      expect(await redis.get('order:index:hash')).toBe(next.changes.find((c) => c.indexName === 'order:index')!.after.indexHash);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'person:index')).num_docs).toBe(500);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'order:index')).num_docs).toBe(50);
+      expect(await suite.redis.dbsize()).toBe(500 + 50 + 2 + 1); // documents, two hashes, the ledger
+      expect(await suite.redis.get('order:index:hash')).toBe(next.changes.find((c) => c.indexName === 'order:index')!.after.indexHash);
       const verify = await p.om('verify');
       expect(verify.code).toBe(0);
       expect(verify.stdout).toContain('ok    person:index: ok');
@@ -411,8 +398,8 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(verify).toMatchObject({ code: 0, stdout: `ok    person:index (via ${versioned}): ok\n` });
 
       // The alias pointing at another index.
-      await redis.call('FT.CREATE', 'person:other', 'ON', 'HASH', 'PREFIX', '1', 'person:', 'SCHEMA', 'name', 'TEXT');
-      await redis.call('FT.ALIASUPDATE', 'person:index', 'person:other');
+      await suite.redis.call('FT.CREATE', 'person:other', 'ON', 'HASH', 'PREFIX', '1', 'person:', 'SCHEMA', 'name', 'TEXT');
+      await suite.redis.call('FT.ALIASUPDATE', 'person:index', 'person:other');
       verify = await p.om('verify');
       expect(verify.code).toBe(3);
       expect(verify.stdout).toContain('DRIFT person:index (via person:other): drift');
@@ -422,27 +409,27 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(verify.stdout).not.toMatch(/expected (\S+), live \1$/m);
       expect(verify.stderr).toContain('error: 1 index');
       expect(verify.stderr).toContain('Run `om migrate run` to apply the expected definitions, or find what changed them.');
-      await redis.call('FT.ALIASUPDATE', 'person:index', versioned);
-      await redis.call('FT.DROPINDEX', 'person:other');
+      await suite.redis.call('FT.ALIASUPDATE', 'person:index', versioned);
+      await suite.redis.call('FT.DROPINDEX', 'person:other');
       expect((await p.om('verify')).code).toBe(0);
 
       // redis-om's hash overwritten: the app's createIndex() would rebuild the index.
-      await redis.set('person:index:hash', 'stale');
+      await suite.redis.set('person:index:hash', 'stale');
       verify = await p.om('verify');
       expect(verify.code).toBe(3);
       expect(verify.stdout).toContain(`DRIFT person:index (via ${versioned}): hash-mismatch`);
       expect(verify.stdout).toContain(`person:index:hash: expected "${initial.changes[0]!.after.indexHash}", live "stale"`);
-      await redis.set('person:index:hash', initial.changes[0]!.after.indexHash);
+      await suite.redis.set('person:index:hash', initial.changes[0]!.after.indexHash);
 
       // A field added by hand (through the alias).
-      await redis.call('FT.ALTER', 'person:index', 'SCHEMA', 'ADD', 'nickname', 'TEXT');
+      await suite.redis.call('FT.ALTER', 'person:index', 'SCHEMA', 'ADD', 'nickname', 'TEXT');
       verify = await p.om('verify');
       expect(verify.code).toBe(3);
       expect(verify.stdout).toContain(`DRIFT person:index (via ${versioned}): drift`);
       expect(verify.stdout).toMatch(/field nickname: expected null, live \{"identifier":"nickname".*"type":"TEXT"/);
 
       // Dropped: FT.INFO answers "Unknown index name", which verify reports as missing.
-      await redis.call('FT.DROPINDEX', 'person:index');
+      await suite.redis.call('FT.DROPINDEX', 'person:index');
       expect(await list()).toEqual([]);
       verify = await p.om('verify');
       expect(verify.code).toBe(3);
@@ -484,7 +471,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       ]);
       expect(await list()).toEqual([v1]);
       expect(await realName('person:index')).toBe(v1);
-      expect(infoMap(await redis.call('FT.INFO', 'person:index')).num_docs).toBe(400);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'person:index')).num_docs).toBe(400);
       expect(await ledger()).toEqual([initial.id]);
       const status = await p.om('status');
       expect(status.stdout).toContain('Pending: 1');
@@ -497,10 +484,10 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
         ['DEL', 'person:index:hash'],
       ]);
       expect(await list()).toEqual([]);
-      await expect(redis.call('FT.INFO', 'person:index')).rejects.toThrow('Unknown index name');
-      expect(await redis.exists('person:index:hash')).toBe(0);
-      expect(await redis.exists(LEDGER)).toBe(0);
-      expect((await redis.keys('person:*')).length).toBe(400);
+      await expect(suite.redis.call('FT.INFO', 'person:index')).rejects.toThrow('Unknown index name');
+      expect(await suite.redis.exists('person:index:hash')).toBe(0);
+      expect(await suite.redis.exists(LEDGER)).toBe(0);
+      expect((await suite.redis.keys('person:*')).length).toBe(400);
       expect((await p.om('status')).stdout).toContain('Pending: 2');
     },
     TIMEOUT,
@@ -512,7 +499,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       const p = project([person('number')]);
       const initial = await create(p, 'initial');
       expect((await p.om('run', '-y')).code).toBe(0);
-      await redis.call('FT.DROPINDEX', 'person:index');
+      await suite.redis.call('FT.DROPINDEX', 'person:index');
       const { real, sent } = await dryRunThenRun(p, ['rollback', initial.id, '--dry-run'], ['rollback', initial.id, '-y']);
       expect(real.stdout).toContain('person:index: already absent');
       expect(sent).toEqual([['DEL', 'person:index:hash']]);
@@ -532,7 +519,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       const v1 = await realName('person:index');
       expect(v1).toMatch(/^person:index:v:[0-9a-f]{12}$/);
       expect(await list()).toEqual([await realName('order:index'), v1].sort());
-      expect(await redis.exists(LEDGER)).toBe(0);
+      expect(await suite.redis.exists(LEDGER)).toBe(0);
       expect(() => readdirSync(join(p.dir, 'migrations'))).toThrow(/ENOENT/);
 
       const same = await p.om('auto', '--models', 'src/models.ts', '-y');
@@ -552,8 +539,8 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
         ['SET', 'person:index:hash'],
       ]);
       expect(await realName('person:index')).toBe('person:index');
-      expect(await redis.get('person:index:hash')).toBe(schemaOf(person('sortable')).indexHash);
-      expect(await redis.exists(LEDGER)).toBe(0);
+      expect(await suite.redis.get('person:index:hash')).toBe(schemaOf(person('sortable')).indexHash);
+      expect(await suite.redis.exists(LEDGER)).toBe(0);
     },
     TIMEOUT,
   );
@@ -563,7 +550,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
     async () => {
       const p = project([person('tag')]);
       await seedPeople(300);
-      await redis.hset('person:bad', 'name', 'bad', 'age', 'abc');
+      await suite.redis.hset('person:bad', 'name', 'bad', 'age', 'abc');
       const initial = await create(p, 'initial');
       expect((await p.om('run', '-y')).code).toBe(0);
       const old = versionedIndexName('person:index', initial.changes[0]!.after.hash);
@@ -578,7 +565,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       // The new index is dropped, the old one keeps serving, its hash is untouched, nothing recorded.
       expect(await list()).toEqual([old]);
       expect(await realName('person:index')).toBe(old);
-      expect(await redis.get('person:index:hash')).toBe(initial.changes[0]!.after.indexHash);
+      expect(await suite.redis.get('person:index:hash')).toBe(initial.changes[0]!.after.indexHash);
       expect(await ledger()).toEqual([initial.id]);
       expect((await p.om('status')).stdout).toContain('Pending: 1');
 
@@ -590,7 +577,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(allowed.stderr).toBe('');
       expect(allowed.code).toBe(0);
       expect(await list()).toEqual([fresh]);
-      const info = infoMap(await redis.call('FT.INFO', 'person:index'));
+      const info = infoMap(await suite.redis.call('FT.INFO', 'person:index'));
       expect(info.index_name).toBe(fresh);
       expect(info.hash_indexing_failures).toBe(1);
       expect(info.num_docs).toBe(300);
@@ -604,7 +591,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
     async () => {
       const p = project([person('tag')]);
       await seedPeople(300);
-      await redis.hset('person:bad', 'name', 'bad', 'age', 'abc');
+      await suite.redis.hset('person:bad', 'name', 'bad', 'age', 'abc');
       const initial = await create(p, 'initial');
       expect((await p.om('run', '-y', '--strategy', 'recreate')).code).toBe(0);
       p.setModels([person('number')]);
@@ -615,7 +602,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(failed.stderr).toContain('error: Index person:index could not index 1 document(s).');
       expect(await ledger()).toEqual([initial.id]);
       // recreate has no old index left to serve: the new one stays, with its failure.
-      expect(infoMap(await redis.call('FT.INFO', 'person:index')).hash_indexing_failures).toBe(1);
+      expect(infoMap(await suite.redis.call('FT.INFO', 'person:index')).hash_indexing_failures).toBe(1);
 
       // Running again must not record the migration as applied while a document is not indexed.
       const again = await p.om('run', '-y', '--strategy', 'recreate');
@@ -645,7 +632,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
         ['FT.ALIASUPDATE', 'alias', 'nope'],
       ];
       for (const [name, ...args] of commands) {
-        const error = await redis.call(name!, ...args).then(
+        const error = await suite.redis.call(name!, ...args).then(
           () => new Error('no error'),
           (e: Error) => e,
         );
@@ -686,7 +673,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
         const p = project([person('number')]);
         const initial = await create(p, 'initial');
         expect((await p.om('run', '-y')).code).toBe(0);
-        for (const [id, value] of Object.entries(await redis.hgetall(LEDGER))) await plainRedis.hset(LEDGER, id, value);
+        for (const [id, value] of Object.entries(await suite.redis.hgetall(LEDGER))) await plainRedis.hset(LEDGER, id, value);
         const onPlain = (...args: string[]) => runOm(['migrate', ...args, '--redis-url', plain.url], { cwd: p.dir, timeoutMs: 60_000 });
 
         const status = await onPlain('status');

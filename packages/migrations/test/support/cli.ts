@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The built `om` bin (the root `npm test` builds before it tests). */
@@ -76,6 +76,36 @@ export function makeProject(files: Record<string, string> = {}): { dir: string; 
   };
   for (const [path, content] of Object.entries(files)) write(path, content);
   return { dir, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A temporary project folder (see {@link makeProject}). */
+export type ScratchProject = ReturnType<typeof makeProject>;
+
+/** The snapshot files of a project, sorted; none when it has no snapshot folder yet. */
+export function snapshotFiles(dir: string): string[] {
+  try {
+    return readdirSync(join(dir, 'migrations/schema-migrations')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** For a suite: scratch projects made with the given files, every one removed after the suite. */
+export function useScratchProjects(): (files?: Record<string, string>) => ScratchProject {
+  const projects: ScratchProject[] = [];
+  afterAll(() => {
+    for (const p of projects) p.remove();
+  });
+  return (files = {}) => {
+    const p = makeProject(files);
+    projects.push(p);
+    return p;
+  };
+}
+
+/** A models file (`src/models.ts`) exporting one redis-om schema, `name` with `fields`. */
+export function modelsSource(name: string, fields: object, dataStructure: 'HASH' | 'JSON' = 'HASH'): string {
+  return `import { Schema } from 'redis-om';\nexport const model = new Schema(${JSON.stringify(name)}, ${JSON.stringify(fields)}, { dataStructure: '${dataStructure}' });\n`;
 }
 
 /**
