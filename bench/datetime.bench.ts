@@ -356,7 +356,7 @@ async function main(): Promise<void> {
   );
 
   console.log('');
-  console.log(`App latency on ${app.server} at ${rttName(APP_RTT)}, ${num(APP_KEYS)} keys (ms; one client sending an HGET and an FT.SEARCH every ms, each timed from its send):`);
+  console.log(`App latency on ${app.server} at ${rttName(APP_RTT)}, ${num(APP_KEYS)} keys (ms; one client sending an HGET${app.search ? ' and an FT.SEARCH' : ''} every ms, each timed from its send):`);
   console.log(`${pad('phase', 34)} ${pad('migration keys/s', 18)} ${pad('HGET p50', 9)} ${pad('HGET p99', 9)} ${app.search ? `${pad('FT.SEARCH p50', 14)} FT.SEARCH p99` : ''}`);
   for (const p of app.phases) {
     const rate = p.rate ? num(p.rate.keysPerSecond) + (p.requested ? ` (${((p.rate.keysPerSecond / p.requested - 1) * 100).toFixed(1)}%)` : '') : '—';
