@@ -7,9 +7,13 @@
  *
  * Node's timers round up to whole milliseconds, so a timer alone cannot hold a chunk 0.25 ms:
  * chunks wait in per-direction queues stamped with process.hrtime, a timer sleeps until about
- * 1 ms before the earliest is due, and setImmediate turns the event loop (still serving
- * sockets) for the last stretch. That costs CPU while chunks are in flight; every variant at a
- * given delay pays it alike, so ratios at one delay stay fair.
+ * 1 ms before the earliest is due, and for the last stretch the event loop turns (still
+ * serving sockets) between naps of NAP_MS in Atomics.wait, which sleeps in the kernel with
+ * sub-millisecond precision. Turning it with setImmediate alone would spin a core whenever a
+ * chunk is in flight, which is always during a pipelined run: no network costs its hosts that,
+ * and on a 2-core machine the spin took CPU from the server, the worker and the app being
+ * measured. A chunk that arrives during a nap is stamped when the nap ends, at most about
+ * 0.1 ms late (the nap and the kernel's timer slack).
  */
 import { connect, createServer, type Socket } from 'node:net';
 
@@ -32,6 +36,8 @@ const delay = BigInt(Math.round(oneWayMs * 1e6));
 const lanes = new Set<Lane>();
 let timer: NodeJS.Timeout | undefined;
 let immediate: NodeJS.Immediate | undefined;
+const NAP_MS = 0.05;
+const napper = new Int32Array(new SharedArrayBuffer(4));
 
 function pump(): void {
   timer = undefined;
@@ -62,7 +68,11 @@ function pump(): void {
 function wake(inNs: bigint): void {
   if (timer || immediate) return;
   if (inNs > 1_500_000n) timer = setTimeout(pump, Number(inNs / 1_000_000n) - 1);
-  else immediate = setImmediate(pump);
+  else
+    immediate = setImmediate(() => {
+      Atomics.wait(napper, 0, 0, Math.min(NAP_MS, Number(inNs) / 1e6));
+      pump();
+    });
 }
 
 function lane(from: Socket, to: Socket): void {

@@ -125,6 +125,14 @@ export class AbortedError extends OmError {}
 /** A migration tried to write during a dry run. */
 export class DryRunWriteError extends OmError {}
 
+/**
+ * The error a Redis reply or socket raised, under the OmError that wraps it with a message for
+ * the user: what retry and failover decisions look at.
+ */
+export function underlyingError(error: unknown): unknown {
+  return error instanceof OmError && error.cause !== undefined ? error.cause : error;
+}
+
 /** The cause of an error as one line of text, without a stack. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message || cause.name;

@@ -3,7 +3,7 @@ import { CheckpointSaver, CheckpointStore, type Checkpoint, type CheckpointWrite
 import { ValueDecisions, type KeyWrites } from './decide';
 import { validateSpec } from './validate-spec';
 import { BatchStoppedError } from './errors';
-import { ConnectionLostError, InterruptedError, OmError, describeCause } from '../errors';
+import { ConnectionLostError, InterruptedError, OmError, describeCause, underlyingError } from '../errors';
 import { currentMaster, isTopologyError, scanNodes, type ScanNode } from '../redis/nodes';
 import { ServerIdentity, shortRunId } from '../redis/server-identity';
 import { isConnectionError, isPassingConnectionError } from '../redis/connection-errors';
@@ -188,7 +188,7 @@ async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanE
         // The connection dropped while the client reconnects (a pipeline cut in the middle is
         // failed, not resent): once it answers again, go on from the last batch written, or
         // from 0 on another process. After the client gives up, the scan stops (below).
-        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        const cause = underlyingError(error);
         if (isTopologyError(cause)) {
           await inFlight?.catch(() => undefined);
           return 'moved';
@@ -415,7 +415,7 @@ function interrupted(reason: unknown, spec: ScanTransformSpec, scan: Checkpoint,
 /** A lost connection said as such, with what was kept; undefined for any other error. */
 function connectionLost(error: unknown, spec: ScanTransformSpec, nodes: readonly ScanNode[], scan: Checkpoint | undefined, dryRun: boolean): ConnectionLostError | undefined {
   if (error instanceof BatchStoppedError || error instanceof InterruptedError || error instanceof ConnectionLostError) return undefined;
-  const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+  const cause = underlyingError(error);
   // A master not used yet may still wait to connect: only a closed connection names the node.
   const down = nodes.find((n) => n.client.status === 'end' || n.client.status === 'close' || n.client.status === 'reconnecting');
   if (!down && !isConnectionError(cause)) return undefined;

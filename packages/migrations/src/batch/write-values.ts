@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { OmError } from '../errors';
+import { OmError, underlyingError } from '../errors';
 import type { KeyWrites } from './decide';
 import type { ScanNode } from '../redis/nodes';
 import type { CheckpointWrite } from './checkpoint';
@@ -123,7 +123,7 @@ export class CompareAndSetWriter {
       } catch (error) {
         // Nothing was written (a script that fails before its first write, or is refused);
         // one key per call below says what is wrong, key by key (MOVED after a failover).
-        const cause = error instanceof OmError && error.cause !== undefined ? error.cause : error;
+        const cause = underlyingError(error);
         if (isConnectionError(cause)) throw error;
         const moved = isTopologyError(cause) || /non local key|CROSSSLOT/i.test(String((cause as Error)?.message));
         // Sliced, the slices before the failing one were written: keys one by one would read
