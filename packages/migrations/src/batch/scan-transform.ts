@@ -189,7 +189,10 @@ async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanE
         // failed, not resent): once it answers again, go on from the last batch written, or
         // from 0 on another process. After the client gives up, the scan stops (below).
         const cause = underlyingError(error);
-        if (isTopologyError(cause)) {
+        // A cluster's node connections never reconnect: ioredis closes one whose node drops out
+        // of the slot map (a demoted master does, for a moment, during a failover) and opens a
+        // new one later. Either way, the keys are followed to whoever serves them now.
+        if (isTopologyError(cause) || (node.clustered && isConnectionError(cause) && node.client.status === 'end')) {
           await inFlight?.catch(() => undefined);
           return 'moved';
         }
@@ -269,14 +272,24 @@ async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanE
       const old = nodes[n]!;
       const master = await currentMaster(redis, old);
       if (!master) {
-        throw new OmError(`${spec.name}: no master of the cluster serves the keys of ${old.id} any more (checked for 30s after it answered with a redirection).`, {
+        throw new OmError(`${spec.name}: no master of the cluster serves the keys of ${old.id} any more (checked for 30s after it answered with a redirection or closed its connection).`, {
           hint: 'Nothing is recorded as applied; the checkpoint is kept. Run the same command again once CLUSTER INFO says cluster_state:ok.',
         });
       }
-      if (master.id === old.id) return;
+      const entry = scan.nodes[n]!;
+      if (master.id === old.id) {
+        if (master.client === old.client) return;
+        // The same master on a new connection: its cursor holds if the process is the same one.
+        nodes[n] = master;
+        watches[n] = await watchNode(master);
+        if (sameProcess(entry.runId, watches[n]!.runId)) return;
+        rescanNotice(spec, env, entry, watches[n]!.runId, when);
+        restart(scan, entry, watches[n]!.runId);
+        if (!dryRun) await saver.save();
+        return;
+      }
       nodes[n] = master;
       watches[n] = await watchNode(master);
-      const entry = scan.nodes[n]!;
       env.logger.warn(
         `${spec.name}: the keys of ${old.id} are served by ${master.id} now (a failover ${when}); a SCAN cursor means nothing there, so it is scanned again from the start (values converted already are left alone).`,
       );
@@ -308,7 +321,7 @@ async function walkNodes(redis: RedisClient, spec: ScanTransformSpec, env: ScanE
         if (nodes[n]!.clustered) {
           const was = nodes[n]!.id;
           await moveOn(n, 'after its scan completed');
-          if (nodes[n]!.id !== was) {
+          if (nodes[n]!.id !== was || !entry.done) {
             again = true;
             continue;
           }
