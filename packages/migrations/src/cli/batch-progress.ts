@@ -1,6 +1,11 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { BatchProgress } from '../batch/types';
-import type { DataMigrator } from '../data/data-migrator';
+
+/** What {@link showBatchProgress} needs of a migrator (data, or `migrate-all`'s). */
+export interface BatchProgressSource {
+  on(event: 'progress', listener: (progress: BatchProgress) => void): unknown;
+  on(event: 'migrated' | 'reverted', listener: () => void): unknown;
+}
 
 /** Seconds between plain progress lines when the output is not a terminal. */
 const LINE_INTERVAL_MS = 2_000;
@@ -11,7 +16,7 @@ const LINE_INTERVAL_MS = 2_000;
  * `--verbose`), so CI logs stay readable. Returns a function that stops the bar.
  */
 export function showBatchProgress(
-  migrator: DataMigrator,
+  migrator: BatchProgressSource,
   options: { verbose?: boolean; stream?: NodeJS.WriteStream } = {},
 ): () => void {
   const stream = options.stream ?? process.stdout;

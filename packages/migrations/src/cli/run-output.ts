@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path';
+import type { CombinedMigrator } from '../combined/combined-migrator';
 import type { DataMigrator, FinishedEvent } from '../data/data-migrator';
 import type { FailureSummary } from '../data/failure-summary';
 import type { ScanFailure } from '../batch/types';
@@ -7,6 +8,7 @@ import { printProgress } from './commands/migrate-data/progress';
 import { exitCodeOf } from './exit-codes';
 import { defaultReportPath, FailureReport } from './failure-report';
 import { JsonEvents } from './json-events';
+import { cannotMoveLine } from './schema-progress';
 
 /** Failed values printed one by one before the console only counts them (`--verbose`: all). */
 export const FAILURES_SHOWN = 20;
@@ -60,7 +62,7 @@ export class CommandOutput {
     private readonly options: OutputOptions,
     private readonly where: Where,
   ) {
-    const path = options.report ?? defaultReportPath(resolve(where.cwd, where.migrationsDir), command);
+    const path = options.report ?? defaultReportPath(resolve(where.cwd, where.migrationsDir), command.replace(/ /g, '-'));
     this.report = new FailureReport(path, { command, cwd: where.cwd, redisUrls: [options.redisUrl], createNow: options.report !== undefined });
     if (options.json) this.json = new JsonEvents([options.redisUrl]);
   }
@@ -89,6 +91,23 @@ export class CommandOutput {
       migrator.on(type, (payload: object) => json.write(type, payload));
     }
     migrator.on('progress', (progress) => json.progress(progress));
+  }
+
+  /**
+   * Follows `om migrate-all`'s failures: the values its data migrations could not convert and
+   * the documents its renamed schemas could not move, into one report (named on the console at
+   * the first document that cannot move, and in the summary that ends the output).
+   */
+  followAll(migrator: CombinedMigrator): void {
+    let named = false;
+    migrator.on('failure', ({ kind, id, failure }) => {
+      this.report.add(failure, id);
+      if (kind === 'schema' && !named) {
+        named = true;
+        this.say(cannotMoveLine(this.reportPath()!));
+      }
+    });
+    migrator.on('failureSummary', (summary) => (this.summary = summary));
   }
 
   /** One value `verify --check-data` found wrong: into the report, and counted for the summary. */
@@ -150,7 +169,8 @@ export class CommandOutput {
   summaryLines(): string[] {
     const failed = this.summary?.failed ?? [...this.offenders.values()].reduce((a, b) => a + b, 0);
     const path = this.reportPath();
-    if (failed === 0) return path ? [`No failed values; the failure report ${path} is empty.`] : [];
+    // A report may hold only documents a renamed schema could not move (said when it began).
+    if (failed === 0) return path && this.report.count === 0 ? [`No failed values; the failure report ${path} is empty.`] : [];
     const values = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
     const lines = this.summary
       ? this.summary.models.map((m) => {

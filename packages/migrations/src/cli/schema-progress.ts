@@ -42,8 +42,7 @@ export function showIndexingProgress(migrator: IndexingSource): void {
  * Follows the key moves of renamed schemas: a progress line per batch pass decile, and every
  * document that could not move into a failure report
  * (`<migrations>/.om-reports/<time>-<command, dashed>.jsonl`), named on the console at the
- * first one. `command` is as the user typed it (`migrate run`, `migrate-all run`). Returns what
- * closes the report.
+ * first one. `command` is as the user typed it (`migrate run`). Returns what closes the report.
  */
 export function followKeyMoves(migrator: KeyMoveSource, where: ReportWhere, command: string): { close(): void } {
   const { cwd, migrationsDir, redisUrl } = where;
@@ -51,10 +50,21 @@ export function followKeyMoves(migrator: KeyMoveSource, where: ReportWhere, comm
   migrator.on('failure', ({ id, failure }) => {
     if (!report) {
       report = new FailureReport(defaultReportPath(resolve(cwd, migrationsDir), command.replace(/ /g, '-')), { command, cwd, redisUrls: [redisUrl] });
-      console.log(`  documents that cannot move are listed in ${relative(cwd, report.path) || report.path}`);
+      console.log(cannotMoveLine(relative(cwd, report.path) || report.path));
     }
     report.add(failure, id);
   });
+  showKeyMoveProgress(migrator);
+  return { close: () => report?.close() };
+}
+
+/** The line that names the report at the first document a renamed schema could not move. */
+export function cannotMoveLine(reportPath: string): string {
+  return `  documents that cannot move are listed in ${reportPath}`;
+}
+
+/** A progress line per decile of each renamed schema's key move. */
+export function showKeyMoveProgress(migrator: { on(event: 'movingKeys', listener: (event: { pass: 'move' | 'sweep'; progress: BatchProgress }) => void): unknown }): void {
   const shown = new Map<string, number>();
   migrator.on('movingKeys', ({ pass, progress }) => {
     const step = Math.floor(progress.fraction * 10);
@@ -62,5 +72,4 @@ export function followKeyMoves(migrator: KeyMoveSource, where: ReportWhere, comm
     shown.set(progress.name, step);
     console.log(`  moving keys: ${progress.counters.converted} moved, ${progress.counters.keys} scanned (${Math.round(progress.fraction * 100)}%)`);
   });
-  return { close: () => report?.close() };
 }

@@ -5,6 +5,7 @@ import { InterruptedError, MigrationStateError } from '../errors';
 import { silentLogger } from '../logger';
 import type { BatchProgress, ScanFailure } from '../batch/types';
 import { DataMigrator, type DataMigratorOptions } from '../data/data-migrator';
+import type { FailureSummary } from '../data/failure-summary';
 import type { LoadedMigration } from '../data/migration';
 import { SchemaMigrator, type PlannedMigration, type SchemaMigratorOptions } from '../schema/schema-migrator';
 import type { SchemaRenameStep } from '../schema/schema-rename-steps';
@@ -88,8 +89,14 @@ export interface CombinedMigratorEvents {
   indexing: [{ indexName: string; status: IndexingStatus }];
   /** After every batch of a renamed schema's key move (`move`, then `sweep` for keys written meanwhile). */
   movingKeys: [{ id: string; step: SchemaRenameStep; pass: 'move' | 'sweep'; progress: BatchProgress }];
-  /** A document a renamed schema could not move (its new key exists): it stays where it is. */
-  failure: [{ kind: 'schema'; id: string; failure: ScanFailure }];
+  /**
+   * A value a data migration's scan could not convert (`kind: 'data'`: the failure mode says
+   * what was done with it), or a document a renamed schema could not move (`kind: 'schema'`: its
+   * new key exists; it stays where it is).
+   */
+  failure: [{ kind: 'data' | 'schema'; id: string; failure: ScanFailure }];
+  /** At the end of a run or rollback, thrown or not: the data migrations' failed values, per migration and model. */
+  failureSummary: [FailureSummary];
 }
 
 /**
@@ -162,7 +169,7 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
     const loaded = this.load(data, schema);
     const previews = dryRun ? new Map((await schema.plan()).map((p) => [p.id, p])) : undefined;
     if (!dryRun) await schema.checkSwapMemory();
-    return this.engine.runAll('run', { dryRun, onWait: this.onWait, signal }, async (runs) => {
+    return data.tracked('run', dryRun, () => this.engine.runAll('run', { dryRun, onWait: this.onWait, signal }, async (runs) => {
       const ledgers = ledgersOf(runs);
       const pending = pendingSteps(orderAll(loaded.data, loaded.schema, ledgers), ledgers);
       if (!dryRun && pending.some((step) => step.kind === 'schema')) {
@@ -216,7 +223,7 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
         if (!dryRun) for (const kind of ['data', 'schema'] as const) if (applied.some((s) => s.kind === kind)) batches[kind] = runs[kind].batch;
         return { dryRun, applied, skipped, batches };
       });
-    });
+    }));
   }
 
   /**
@@ -230,7 +237,7 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
     const { signal } = options;
     const { data, schema } = await this.parts();
     const loaded = this.load(data, schema);
-    return this.engine.runAll('rollback', { dryRun, onWait: this.onWait, signal }, async (runs) => {
+    return data.tracked('rollback', dryRun, () => this.engine.runAll('rollback', { dryRun, onWait: this.onWait, signal }, async (runs) => {
       const ledgers = ledgersOf(runs);
       const plan = planAllRollback(orderAll(loaded.data, loaded.schema, ledgers), ledgers, request);
       const moves = checkRollback(plan, loaded.schema, ledgers);
@@ -252,7 +259,7 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
         }
         return { dryRun, rolledBack };
       });
-    });
+    }));
   }
 
   /** Closes the Redis connection the migrator opened (not one passed in as `redis`). */
@@ -269,6 +276,8 @@ export class CombinedMigrator extends EventEmitter<CombinedMigratorEvents> {
     const data = new DataMigrator({ ...this.options, redis });
     const schema = new SchemaMigrator({ ...this.options, redis });
     data.on('progress', (progress) => this.emit('progress', progress));
+    data.on('failure', ({ id, ...failure }) => this.emit('failure', { kind: 'data', id, failure }));
+    data.on('failureSummary', (summary) => this.emit('failureSummary', summary));
     schema.on('indexing', (event) => this.emit('indexing', event));
     // The snapshot being applied is the one `migrating` named last.
     let applying = '';

@@ -408,8 +408,12 @@ export class DataMigrator extends EventEmitter<DataMigratorEvents> {
 
   private readonly onWait = (timeoutMs: number) => this.emit('waitingForLock', { timeoutMs });
 
-  /** Runs a run or rollback with its failures counted, and ends it with `failureSummary` and `finished`, thrown or not. */
-  private async tracked<T>(action: FinishedEvent['action'], dryRun: boolean, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a run or rollback with its failures counted, and ends it with `failureSummary` and
+   * `finished`, thrown or not. `run` and `rollback` go through it; so does `om migrate-all`,
+   * around the {@link withSteps} it runs the data migrations in.
+   */
+  async tracked<T>(action: FinishedEvent['action'], dryRun: boolean, fn: () => Promise<T>): Promise<T> {
     const started = performance.now();
     const failures = { log: new FailureLog(this.logger, this.failureLogOptions), tally: new FailureTally() };
     this.failures = failures;

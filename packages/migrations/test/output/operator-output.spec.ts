@@ -126,6 +126,36 @@ describe('what an operator sees of a long run (real redis-server, 2000 customers
     expect(lastLine(rollback.stdout)).toMatch(/^200 values in all .*every one is in the failure report migrations\/\.om-reports\/\d{8}T\d{6}Z-rollback\.jsonl$/);
   });
 
+  it('om migrate-all run says what migrate-data run says of the failed values: progress, the report, one line per model, last', async () => {
+    const bad = await seedShop(live.redis, COUNT);
+    const all = (args: string[]) =>
+      runOm(['migrate-all', ...args, '--models', MODELS, '--builtin', 'datetime'], { cwd: project.dir, env: { REDIS_OM_URL: live.server.url }, timeoutMs: 60_000 });
+    const run = await all(['run', '-y', '--failure-mode', 'default', '--batch-size', '200', '--verbose']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.includes('% scanned')).length).toBeGreaterThan(2);
+    const [report, ...others] = reportsIn(project.dir);
+    expect(others).toEqual([]);
+    expect(report).toMatch(/migrations\/\.om-reports\/\d{8}T\d{6}Z-migrate-all-run\.jsonl$/);
+    expect(run.stdout.trimEnd().split('\n').slice(-4)).toEqual([
+      'Failed values, per model:',
+      `  Customer (${ID}): 200 values failed: 200 defaulted`,
+      `  Order (${ID}): 250 values failed: 250 defaulted`,
+      `450 values in all (all printed above); every one is in the failure report ${join('migrations', '.om-reports', report!.split('/').at(-1)!)}`,
+    ]);
+    const lines = readReport(report!);
+    expect(new Map(lines.map((l) => [l.key, l.value]))).toEqual(bad);
+    expect(new Set(lines.map((l) => `${l.command} ${l.migration} ${l.action}`))).toEqual(new Set([`migrate-all run ${ID} defaulted`]));
+
+    // Stopped by a failed value: the error, then the summary, last; nothing recorded.
+    await live.redis.flushall();
+    await seedShop(live.redis, COUNT);
+    const stop = await all(['run', '-y', '--failure-mode', 'fail', '--report', 'out/stop.jsonl']);
+    expect(stop.code).not.toBe(0);
+    expect(lastLine(stop.stdout)).toBe(`1 value in all (at most 20 printed above; --verbose prints all); every one is in the failure report ${join('out', 'stop.jsonl')}`);
+    expect(readReport(join(project.dir, 'out/stop.jsonl'))).toEqual([expect.objectContaining({ migration: ID, action: 'stopped' })]);
+    expect((await all(['status'])).stdout).toContain('0 applied, 1 pending.');
+  });
+
   it('verify --check-data lists --limit offenders and reports every one; exit 3', async () => {
     const bad = await seedShop(live.redis, COUNT);
     expect((await om(['run', '-y', '--failure-mode', 'skip'])).code).toBe(0);

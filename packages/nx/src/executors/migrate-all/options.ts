@@ -59,6 +59,7 @@ export const MIGRATE_ALL = defineExecutorTable({
       actions: ['rollback'],
       cli: '--all',
     },
+    report: sharedOption(data.report, WRITES),
     failureMode: sharedOption(data.failureMode, WRITES),
     batchSize: sharedOption(data.batchSize, WRITES),
     maxRate: sharedOption(data.maxRate, WRITES),
