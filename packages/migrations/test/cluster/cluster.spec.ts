@@ -5,8 +5,7 @@ import { checkDatetimeData } from '../../src/builtin/datetime/inspect';
 import { loadModelSchemas } from '../../src/loading/models';
 import { DataMigrator } from '../../src/data/data-migrator';
 import { captureLogger } from '../batch/capture-logger';
-import { seedEvents } from '../support/redis-cluster';
-import { startRedisCluster, type TestRedisCluster } from './redis-cluster';
+import { seedEvents, startRedisCluster, type TestRedisCluster } from '../support/redis-cluster';
 
 const MODELS = resolve(__dirname, '../datetime/fixtures/hash-models.ts');
 const KEYS = 3000;
