@@ -25,3 +25,9 @@ export class SearchDatabaseError extends OmError {}
 
 /** A schema-migration plan cannot be made from the given state (e.g. an index name clash). */
 export class SchemaPlanError extends OmError {}
+
+/**
+ * A new index was still indexing when the wait ran out. It is left to finish on the server, so
+ * that the next run finds it by its versioned name and waits again instead of rebuilding it.
+ */
+export class IndexingTimeoutError extends SchemaPlanError {}

@@ -36,8 +36,16 @@ describe('assertSwapMemory', () => {
     try {
       assertSwapMemory([e], 1);
     } catch (error) {
-      expect((error as { hint: string }).hint).toMatch(/raise --max-swap-memory, or use --strategy recreate/);
+      expect((error as { hint: string }).hint).toMatch(/raise --max-swap-memory, split the migration, or use --strategy recreate/);
     }
+  });
+  it("adds up one migration's swaps, which coexist: each under the bound, together above it", () => {
+    const other = estimateIndex({ indexName: 'order:index', strategy: 'swap', builds: true, live, keys: 500 });
+    expect(() => assertSwapMemory([other], 1.5)).not.toThrow();
+    expect(() => assertSwapMemory([e, other], 2.5)).toThrow(
+      'Nothing was changed: the swaps of user:index (2.0 MB), order:index (1.0 MB) need about 3.0 MB together while the old and the new indexes coexist, above --max-swap-memory 2.5.',
+    );
+    expect(() => assertSwapMemory([e, other], 3)).not.toThrow();
   });
   it('lets it through at or under the bound, and without one', () => {
     expect(() => assertSwapMemory([e], 2)).not.toThrow();

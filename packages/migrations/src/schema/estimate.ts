@@ -84,17 +84,23 @@ export function estimateIndex(input: EstimateInput): IndexEstimate {
 }
 
 /**
- * Refuses swaps that need more extra memory than `maxMb` allows, before anything is sent.
- * Throws a {@link SchemaPlanError} naming each index and both ways on.
+ * Refuses the swaps of one migration when, together, they need more extra memory than `maxMb`
+ * allows, before anything is sent: a run builds every new index of a migration before it
+ * drops any old one, so all of them coexist with the old ones at once. Throws a
+ * {@link SchemaPlanError} naming each index and both ways on.
  */
 export function assertSwapMemory(estimates: readonly IndexEstimate[], maxMb: number | undefined): void {
   if (maxMb === undefined) return;
-  const over = estimates.filter((e) => e.swapMemoryMb > maxMb);
-  if (over.length === 0) return;
-  throw new SchemaPlanError(
-    `Nothing was changed: the swap of ${over.map((e) => `${e.indexName} needs about ${mb(e.swapMemoryMb)} MB`).join(', ')} while the old and the new index coexist, above --max-swap-memory ${maxMb}.`,
-    { hint: 'Free memory or raise --max-swap-memory, or use --strategy recreate (no second index; queries fail and see partial results while it rebuilds).' },
-  );
+  const swaps = estimates.filter((e) => e.swapMemoryMb > 0);
+  const total = swaps.reduce((sum, e) => sum + e.swapMemoryMb, 0);
+  if (total <= maxMb) return;
+  const what =
+    swaps.length === 1
+      ? `the swap of ${swaps[0]!.indexName} needs about ${mb(total)} MB while the old and the new index coexist`
+      : `the swaps of ${swaps.map((e) => `${e.indexName} (${mb(e.swapMemoryMb)} MB)`).join(', ')} need about ${mb(total)} MB together while the old and the new indexes coexist`;
+  throw new SchemaPlanError(`Nothing was changed: ${what}, above --max-swap-memory ${maxMb}.`, {
+    hint: 'Free memory or raise --max-swap-memory, split the migration, or use --strategy recreate (no second index; queries fail and see partial results while it rebuilds).',
+  });
 }
 
 function mb(value: number): string {

@@ -3,7 +3,7 @@ import { scanNodes } from '../redis/nodes';
 import type { IndexDefinition } from './index-definition';
 import { matchPrefix } from './rename-steps';
 import { describeCause } from '../errors';
-import { SchemaPlanError } from './errors';
+import { IndexingTimeoutError, SchemaPlanError } from './errors';
 import { parseFtInfo, parseIndexingStatus, type IndexingStatus, type LiveIndex } from './ft-info';
 import { liveLayoutOf, type IndexPlan, type LiveLayout } from './plan';
 import { classifySearchError, isMissingIndexError, searchErrorToOmError } from './redis-errors';
@@ -91,7 +91,7 @@ export async function waitUntilIndexed(redis: RedisClient, indexName: string, op
     }
     if (!status.indexing) return status;
     if (Date.now() >= deadline) {
-      throw new SchemaPlanError(`Index ${indexName} was still indexing (${Math.round(status.percentIndexed * 100)}%) when the wait timed out.`, {
+      throw new IndexingTimeoutError(`Index ${indexName} was still indexing (${Math.round(status.percentIndexed * 100)}%) when the wait timed out.`, {
         hint: 'It keeps indexing on the server; run again later, the migration reuses it.',
       });
     }
@@ -106,9 +106,10 @@ export interface ExecuteOptions extends WaitOptions {
 }
 
 /**
- * Sends a plan, step by step. When waiting for a new versioned index fails (indexing failures,
- * time-out), that index is dropped (never with DD) unless it is the live one, so the old index
- * keeps serving and nothing half-built is left behind; then the error is rethrown.
+ * Sends a plan, step by step. When waiting for a new versioned index fails on indexing failures
+ * (or it disappears), that index is dropped (never with DD) unless it is the live one, so the
+ * old index keeps serving and nothing half-built is left behind; then the error is rethrown. One
+ * that only ran out of time is left indexing: the next run reuses it.
  */
 export async function executePlan(redis: RedisClient, plan: IndexPlan, options: ExecuteOptions = {}): Promise<void> {
   for (const step of plan.steps) {
@@ -129,7 +130,7 @@ export async function executePlan(redis: RedisClient, plan: IndexPlan, options: 
     try {
       await waitUntilIndexed(redis, step.indexName, options);
     } catch (error) {
-      if (step.indexName !== plan.indexName) {
+      if (step.indexName !== plan.indexName && !(error instanceof IndexingTimeoutError)) {
         await redis.call('FT.DROPINDEX', step.indexName).catch(() => undefined);
       }
       throw error instanceof SchemaPlanError ? error : new SchemaPlanError(`Waiting for ${step.indexName} failed: ${describeCause(error)}`, { cause: error });

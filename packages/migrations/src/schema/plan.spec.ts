@@ -3,7 +3,7 @@ import { compileSchema } from './compile';
 import { stateOfCompiled, type IndexState } from './diff';
 import { SchemaPlanError } from './errors';
 import { renderFtCreateArgs } from './ft-create-args';
-import { ABSENT, formatPlan, planIndex, quoteArg, reportedHash, versionedIndexName, type LiveLayout, type PlanStep } from './plan';
+import { ABSENT, formatPlan, planIndex, quoteArg, reportedHash, splitBuild, versionedIndexName, type LiveLayout, type PlanStep } from './plan';
 
 async function state(definition: ConstructorParameters<typeof Schema>[1]): Promise<IndexState> {
   return stateOfCompiled(await compileSchema(new Schema('person', definition, { dataStructure: 'HASH' })));
@@ -144,5 +144,34 @@ describe('formatPlan', () => {
     expect(lines[2]).toMatch(/^ {2}\(wait\) FT\.INFO person:index:v:\w+ until indexing is 0/);
     expect(quoteArg('$["name"]')).toBe('"$[\\"name\\"]"');
     expect(quoteArg('a b')).toBe('"a b"');
+  });
+
+  it('prints what a run sends, in its order: every new index built before any index switches', async () => {
+    const person = await state({ name: { type: 'string' } });
+    const order = stateOfCompiled(await compileSchema(new Schema('order', { total: { type: 'number' } }, { dataStructure: 'HASH' })));
+    const plans = [
+      planIndex({ indexName: 'order:index', target: order, live: ABSENT }),
+      planIndex({ indexName: 'gone:index', target: null, live: { kind: 'plain', physicalName: 'gone:index', reportedHash: 'x', storedIndexHash: null } }),
+      planIndex({ indexName: 'person:index', target: person, live: ABSENT }),
+    ];
+    const shown = formatPlan(plans).map((line) => line.replace(/ {4}# .*$/, '').replace(/(FT\.CREATE \S+) .*/, '$1').replace(/:v:[0-9a-f]{12}/g, ':v:H'));
+    expect(shown).toEqual([
+      '# order:index: create as order:index:v:H behind alias order:index [swap]',
+      '  FT.CREATE order:index:v:H',
+      '  (wait) FT.INFO order:index:v:H until indexing is 0',
+      '# person:index: create as person:index:v:H behind alias person:index [swap]',
+      '  FT.CREATE person:index:v:H',
+      '  (wait) FT.INFO person:index:v:H until indexing is 0',
+      '# order:index: switch to order:index:v:H, now that every new index is built [swap]',
+      '  SET order:index:hash ' + order.indexHash,
+      '  FT.ALIASADD order:index order:index:v:H',
+      '# gone:index: remove (documents are kept) [swap]',
+      '  FT.DROPINDEX gone:index',
+      '# person:index: switch to person:index:v:H, now that every new index is built [swap]',
+      '  SET person:index:hash ' + person.indexHash,
+      '  FT.ALIASADD person:index person:index:v:H',
+    ]);
+    // The same order as the plans' own steps, regrouped.
+    expect(plans.flatMap((p) => splitBuild(p).build).length + plans.flatMap((p) => splitBuild(p).rest).length).toBe(plans.flatMap((p) => p.steps).length);
   });
 });

@@ -119,6 +119,19 @@ export function liveLayoutOf(indexName: string, info: LiveIndex | null, storedIn
 
 const command = (argv: string[], why: string): PlanStep => ({ kind: 'command', argv, why });
 
+/**
+ * A plan in two parts: `build`, a swap's new versioned index created (or found) and waited for
+ * until fully indexed, which touches nothing the app queries; and `rest`, what changes what it
+ * queries (the stored hash, the alias, dropping the old index). Plans that build nothing beside
+ * the live index (recreate, removals, up to date) are all `rest`. Pure.
+ */
+export function splitBuild(plan: IndexPlan): { readonly build: readonly PlanStep[]; readonly rest: readonly PlanStep[]; readonly builds: string | null } {
+  const wait = plan.steps.findIndex((step) => step.kind === 'wait-indexed' && step.indexName !== plan.indexName);
+  if (wait < 0) return { build: [], rest: plan.steps, builds: null };
+  const step = plan.steps[wait] as Extract<PlanStep, { kind: 'wait-indexed' }>;
+  return { build: plan.steps.slice(0, wait + 1), rest: plan.steps.slice(wait + 1), builds: step.indexName };
+}
+
 /** Plans one index. Pure. */
 export function planIndex(input: IndexPlanInput): IndexPlan {
   const strategy = input.strategy ?? 'swap';
@@ -240,19 +253,32 @@ export function quoteArg(arg: string): string {
   return /^[\w:.$*\-|,/@+=]+$/.test(arg) ? arg : JSON.stringify(arg);
 }
 
-/** A plan as printable lines: what `--dry-run` shows. */
+/**
+ * Plans as printable lines, in the order a run sends them (what `--dry-run` shows): every new
+ * index is built first, then each index switches, once all of them are fully indexed (see
+ * {@link splitBuild}).
+ */
 export function formatPlan(plans: readonly IndexPlan[]): string[] {
   const lines: string[] = [];
-  for (const plan of plans) {
-    lines.push(`# ${plan.summary} [${plan.strategy}]`);
+  const stepLine = (step: PlanStep) =>
+    step.kind === 'command'
+      ? `  ${step.argv.map(quoteArg).join(' ')}    # ${step.why}`
+      : `  (wait) FT.INFO ${quoteArg(step.indexName)} until indexing is 0    # ${step.why}`;
+  const parts = plans.map(splitBuild);
+  // Which plan the last lines were of: its switch then follows without a header of its own.
+  let last: IndexPlan | undefined;
+  for (const [i, plan] of plans.entries()) {
+    if (parts[i]!.builds === null) continue;
+    lines.push(`# ${plan.summary} [${plan.strategy}]`, ...parts[i]!.build.map(stepLine));
+    last = plan;
+  }
+  for (const [i, plan] of plans.entries()) {
+    const { builds, rest } = parts[i]!;
+    if (builds === null) lines.push(`# ${plan.summary} [${plan.strategy}]`);
+    else if (last !== plan) lines.push(`# ${plan.indexName}: switch to ${builds}, now that every new index is built [${plan.strategy}]`);
     if (plan.steps.length === 0) lines.push('  (nothing to send)');
-    for (const step of plan.steps) {
-      lines.push(
-        step.kind === 'command'
-          ? `  ${step.argv.map(quoteArg).join(' ')}    # ${step.why}`
-          : `  (wait) FT.INFO ${quoteArg(step.indexName)} until indexing is 0    # ${step.why}`,
-      );
-    }
+    lines.push(...rest.map(stepLine));
+    last = plan;
   }
   return lines;
 }

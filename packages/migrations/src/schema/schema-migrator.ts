@@ -13,7 +13,7 @@ import type { CompiledIndex } from './compile';
 import { formatClassified, type ClassifiedChange } from './classify';
 import { changesSinceSnapshots, classifyChanges, compileModels, createSchemaMigration, type CreateResult, type CreateSchemaMigrationOptions } from './create';
 import { statesOfCompiled, type IndexChange } from './diff';
-import { SearchDatabaseError } from './errors';
+import { IndexingTimeoutError, SearchDatabaseError } from './errors';
 import type { IndexingStatus } from './ft-info';
 import { assertSwapMemory, estimateIndex, type IndexEstimate, type MeasuredRename } from './estimate';
 import { countKeys, executePlan, listIndexes, readLiveLayout, waitUntilIndexed } from './live';
@@ -26,7 +26,7 @@ import {
   snapshotsBy,
   type IndexMove,
 } from './migration-plan';
-import { DEFAULT_STRATEGY, formatPlan, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
+import { DEFAULT_STRATEGY, formatPlan, splitBuild, type IndexPlan, type LiveLayout, type SchemaStrategy } from './plan';
 import { describeRenameStep, renameScanPrefix, renameScans, renameStepsOf, type RenamePhase, type RenameStep } from './rename-steps';
 import { endSchemaRename, keysToMove, planSchemaRename, startSchemaRename, type SchemaRenameEnv } from './schema-rename-run';
 import { describeSchemaRename, schemaRenameStepsOf, withoutRetired, type SchemaRenameStep } from './schema-rename-steps';
@@ -245,11 +245,11 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
   }
 
   /**
-   * Throws a {@link SchemaPlanError} when a pending swap needs more extra memory than
+   * Throws a {@link SchemaPlanError} when a pending migration's swaps need more extra memory than
    * `maxSwapMemoryMb` (FT.INFO sizes); does nothing without that option. `run` checks it first.
    */
   async checkSwapMemory(): Promise<void> {
-    if (this.maxSwapMemoryMb !== undefined) assertSwapMemory((await this.estimate()).flatMap((m) => m.indexes), this.maxSwapMemoryMb);
+    if (this.maxSwapMemoryMb !== undefined) for (const m of await this.estimate()) assertSwapMemory(m.indexes, this.maxSwapMemoryMb);
   }
 
   /** Applies every pending snapshot, oldest first, as one batch, under the migration lock. */
@@ -493,25 +493,56 @@ export class SchemaMigrator extends EventEmitter<SchemaMigratorEvents> {
     await new CheckpointStore(run.redis, this.engine.statePrefix).clear({ prefix: renameScanPrefix(migrationId) });
   }
 
-  /** Plans and sends each move against the layout live at that moment, while the lock is held. */
+  /**
+   * Plans every move against the layout live now, then builds every new index the moves need
+   * beside the live ones, and switches none until all of them are fully indexed: a snapshot whose
+   * second index fails on its documents leaves the first as it was. On such a failure the indexes
+   * this run built are dropped (never with DD), so the server is left as it was found and nothing
+   * is recorded; an index that only ran out of time is left to finish (the next run reuses it).
+   */
   private async apply(run: LockedRun, moves: readonly IndexMove[]): Promise<IndexPlan[]> {
+    const existing = await listIndexes(run.redis);
     const plans: IndexPlan[] = [];
     for (const move of moves) {
-      run.assertHeld();
-      const [{ layout }, existing] = await Promise.all([readLiveLayout(run.redis, move.indexName, move.hashName), listIndexes(run.redis)]);
-      const plan = planMove(move, layout, existing, this.strategy);
-      this.logger.info(plan.summary);
-      await this.send(run, plan);
-      if (move.target !== null && !plan.steps.some((step) => step.kind === 'wait-indexed')) {
-        // The definition was already live, e.g. left by a recreate that failed on indexing
-        // failures or stopped while indexing: it counts as applied only once fully indexed
-        // within the failure limit, as a freshly built one would.
-        await waitUntilIndexed(run.redis, move.indexName, {
-          ...this.waitOptions,
-          onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
-        });
+      const { layout } = await readLiveLayout(run.redis, move.indexName, move.hashName);
+      plans.push(planMove(move, layout, existing, this.strategy));
+    }
+    const parts = plans.map(splitBuild);
+    // The definition may already be live, e.g. left by a recreate that failed on indexing
+    // failures or stopped while indexing: it counts as applied only once fully indexed within
+    // the failure limit, as a freshly built one would, so it is checked with the builds.
+    const checkLive = (i: number) => moves[i]!.target !== null && !plans[i]!.steps.some((step) => step.kind === 'wait-indexed');
+    const built: string[] = [];
+    try {
+      for (const [i, plan] of plans.entries()) {
+        const { build } = parts[i]!;
+        if (build.length === 0 && !checkLive(i)) continue;
+        run.assertHeld();
+        this.logger.info(plan.summary);
+        await this.send(run, { ...plan, steps: build });
+        if (checkLive(i)) {
+          await waitUntilIndexed(run.redis, plan.indexName, {
+            ...this.waitOptions,
+            onProgress: (indexName, status) => this.emit('indexing', { indexName, status }),
+          });
+        }
+        // Only what this run created: one found from an earlier run was there before it.
+        if (build.some((step) => step.kind === 'command')) built.push(parts[i]!.builds!);
       }
-      plans.push(plan);
+    } catch (error) {
+      if (!(error instanceof IndexingTimeoutError)) {
+        for (const name of built) {
+          this.logger.info(`${name}: dropped (no DD): the migration failed before any index switched`);
+          await run.redis.call('FT.DROPINDEX', name).catch(() => undefined);
+        }
+      }
+      throw error;
+    }
+    for (const [i, plan] of plans.entries()) {
+      const { build, rest } = parts[i]!;
+      run.assertHeld();
+      if (build.length === 0 && !checkLive(i)) this.logger.info(plan.summary);
+      await this.send(run, { ...plan, steps: rest });
     }
     return plans;
   }

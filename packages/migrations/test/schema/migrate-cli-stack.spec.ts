@@ -211,7 +211,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
 
       const { real, sent } = await dryRunThenRun(p, ['run', '--dry-run'], ['run', '-y']);
       expect(real.stdout).toContain('Applied 1 schema migration (batch 1).');
-      expect(sent.map((argv) => argv[0])).toEqual(['FT.CREATE', 'SET', 'FT.ALIASADD', 'FT.CREATE', 'SET', 'FT.ALIASADD']);
+      expect(sent.map((argv) => argv[0])).toEqual(['FT.CREATE', 'FT.CREATE', 'SET', 'FT.ALIASADD', 'SET', 'FT.ALIASADD']);
 
       const versioned = Object.fromEntries(snapshot.changes.map((c) => [c.indexName, versionedIndexName(c.indexName, c.after.hash)]));
       expect(await list()).toEqual([versioned['order:index'], versioned['person:index']].sort());
@@ -515,7 +515,7 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       await seedPeople(50);
       let { real, sent } = await dryRunThenRun(p, ['auto', '--models', 'src/models.ts', '--dry-run'], ['--auto', '--models', 'src/models.ts', '-y']);
       expect(real.stdout).toContain('Done: 2 indexes changed. Use `om migrate create` for changes you deploy.');
-      expect(sent.map((argv) => argv[0])).toEqual(['FT.CREATE', 'SET', 'FT.ALIASADD', 'FT.CREATE', 'SET', 'FT.ALIASADD']);
+      expect(sent.map((argv) => argv[0])).toEqual(['FT.CREATE', 'FT.CREATE', 'SET', 'FT.ALIASADD', 'SET', 'FT.ALIASADD']);
       const v1 = await realName('person:index');
       expect(v1).toMatch(/^person:index:v:[0-9a-f]{12}$/);
       expect(await list()).toEqual([await realName('order:index'), v1].sort());
@@ -582,6 +582,43 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
       expect(info.hash_indexing_failures).toBe(1);
       expect(info.num_docs).toBe(300);
       expect(await ledger()).toEqual([initial.id, numeric.id].sort());
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a migration of two indexes whose second build fails switches neither: the first new index is dropped too, nothing recorded',
+    async () => {
+      const p = project([order(false), person('tag')]);
+      await seedPeople(300);
+      await suite.redis.hset('person:bad', 'name', 'bad', 'age', 'abc');
+      await suite.redis.call('JSON.SET', 'order:1', '$', JSON.stringify({ customer: 'ann', items: ['a'], total: 3, note: 'x' }));
+      const initial = await create(p, 'initial');
+      expect((await p.om('run', '-y')).code).toBe(0);
+      const before = await list();
+      const hashes = await suite.redis.mget('order:index:hash', 'person:index:hash');
+
+      p.setModels([order(true), person('number')]);
+      const both = await create(p, 'both');
+      const changed = Object.fromEntries(both.changes.map((c) => [c.indexName, versionedIndexName(c.indexName, c.after.hash)]));
+      const failed = await p.om('run', '-y');
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(`error: Index ${changed['person:index']} could not index 1 document(s).`);
+      // order:index was built first and fully indexed, yet never switched: dropped, not left live.
+      expect(failed.stdout).toContain(`${changed['order:index']}: dropped (no DD): the migration failed before any index switched`);
+      expect(await list()).toEqual(before);
+      expect(await realName('order:index')).toBe(before.find((name) => name.startsWith('order:'))!);
+      expect(await suite.redis.mget('order:index:hash', 'person:index:hash')).toEqual(hashes);
+      expect(await ledger()).toEqual([initial.id]);
+      expect(await suite.redis.call('FT.SEARCH', 'order:index', '*', 'LIMIT', '0', '0')).toEqual([1]);
+
+      // Fixed data, the same migration switches both.
+      await suite.redis.hset('person:bad', 'age', '7');
+      const fixed = await p.om('run', '-y');
+      expect(fixed.stderr).toBe('');
+      expect(fixed.code).toBe(0);
+      expect(await list()).toEqual(Object.values(changed).sort());
+      expect(await ledger()).toEqual([initial.id, both.id].sort());
     },
     TIMEOUT,
   );
