@@ -624,6 +624,37 @@ describeWithRedisStack('om migrate (the built CLI) on Redis Stack', (stack) => {
   );
 
   it(
+    'a wait that runs out of time (--indexing-timeout 0) leaves the new index building, switches nothing, records nothing; the next run reuses it',
+    async () => {
+      const p = project([person('tag')]);
+      await seedPeople(50_000);
+      const initial = await create(p, 'initial');
+      expect((await p.om('run', '-y')).code).toBe(0);
+      const old = await realName('person:index');
+      p.setModels([person('number')]);
+      const numeric = await create(p, 'age_number');
+      const fresh = versionedIndexName('person:index', numeric.changes[0]!.after.hash);
+
+      const timedOut = await p.om('run', '-y', '--indexing-timeout', '0');
+      expect(timedOut.code).toBe(1);
+      expect(timedOut.stderr).toMatch(new RegExp(`error: Index ${fresh} was still indexing \\(\\d+%\\) when the wait timed out\\.`));
+      expect(timedOut.stderr).toContain('the migration reuses it');
+      expect(await list()).toEqual([old, fresh].sort());
+      expect(await realName('person:index')).toBe(old);
+      expect(await ledger()).toEqual([initial.id]);
+
+      const plan = await p.om('run', '--dry-run');
+      expect(plan.stdout).toContain(`(wait) FT.INFO ${fresh} until indexing is 0    # ${fresh} exists from an earlier run`);
+      const again = await p.om('run', '-y');
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+      expect(await list()).toEqual([fresh]);
+      expect(await ledger()).toEqual([initial.id, numeric.id].sort());
+    },
+    TIMEOUT,
+  );
+
+  it(
     'recreate with a document the new index cannot take: the run fails, and so does the next one, until --max-indexing-failures allows it',
     async () => {
       const p = project([person('tag')]);
